@@ -1,0 +1,223 @@
+"""Random numbers: a book-compatible generator and the ``seed=`` / ``rng=`` convention.
+
+Everything random in barenn takes either a ``seed`` or an ``rng`` (a
+``random.Random`` or anything with the same ``random()`` and ``gauss(mu, sigma)``
+methods); :func:`make_rng` turns that pair into one generator. Nothing in barenn
+touches the module-level functions of ``random``, so no call can change another's
+numbers.
+
+:class:`NumpyLegacy` exists for one reason: the walkthrough's printed figures
+(``loss: 1.099, acc: 0.360`` at epoch 0 of the spiral network) come from numpy's
+legacy generator after ``np.random.seed(0)``. To reproduce them exactly without
+numpy we need the very same stream of numbers. That turns out to be possible with
+the standard library alone:
+
+* Both numpy and CPython use the Mersenne Twister MT19937. They differ only in how
+  an integer seed becomes the 624-word state: numpy calls the reference
+  ``init_genrand(seed)``, CPython's ``seed()`` calls ``init_by_array([seed])``.
+  So we compute the ``init_genrand`` state ourselves and load it with ``setstate``.
+* A uniform double is built identically by both (``genrand_res53``: 27 + 26 bits
+  of two 32-bit draws), so the inherited C ``random()`` is already numpy's
+  ``random_sample`` / ``rand``.
+* Gaussians differ: numpy's legacy ``randn`` uses Marsaglia's polar method and
+  caches the second value of each pair. We override ``gauss`` with that method
+  and keep the cached value in the slot ``random.Random`` already has for its own
+  Gaussian cache (``gauss_next``), so ``seed``, ``getstate``, ``setstate``,
+  ``copy.copy`` and ``copy.deepcopy`` carry the cache along with no extra code.
+
+Only ``random``, ``gauss``, ``standard_normal``, ``rand``, ``randn``, ``shuffle``
+and ``permutation`` follow numpy. The other inherited methods (``randint``,
+``choice``, ``uniform``, ...) use CPython's algorithms on the same stream.
+
+>>> r = NumpyLegacy(0)
+>>> r.random()
+0.5488135039273248
+>>> r.seed(0); r.standard_normal()
+1.764052345967664
+"""
+
+import math
+import os
+import random
+
+__all__ = ["NumpyLegacy", "make_rng", "shuffle"]
+
+# MT19937 constants from the reference implementation (Matsumoto & Nishimura).
+_STATE_WORDS = 624
+_INIT_MULTIPLIER = 1812433253
+_MASK32 = 0xFFFFFFFF
+
+
+def _init_genrand(seed):
+    """The 624-word MT19937 state that the reference ``init_genrand(seed)`` builds."""
+    state = [seed]
+    for i in range(1, _STATE_WORDS):
+        previous = state[-1]
+        state.append((_INIT_MULTIPLIER * (previous ^ (previous >> 30)) + i) & _MASK32)
+    return state
+
+
+class NumpyLegacy(random.Random):
+    """A ``random.Random`` whose numbers equal numpy's after ``np.random.seed(seed)``.
+
+    ``seed`` is an integer in 0 .. 2**32 - 1 (numpy's own range), or None for a
+    fresh seed taken from the operating system (then there is no numpy stream to
+    match, only independence from everything else).
+
+    Matching calls (numpy on the left, this class on the right)::
+
+        np.random.seed(s)            rng = NumpyLegacy(s)   or  rng.seed(s)
+        np.random.rand()             rng.random()
+        np.random.rand(r, c)         rng.rand(r, c)          (list of r rows)
+        np.random.randn()            rng.standard_normal()   or  rng.gauss()
+        np.random.normal(m, s)       rng.gauss(m, s)
+        np.random.randn(r, c)        rng.randn(r, c)         (list of r rows)
+        np.random.shuffle(a)         rng.shuffle(a)          (a list, in place)
+        np.random.permutation(n)     rng.permutation(n)      (a list of ints)
+    """
+
+    def __init__(self, seed=0):
+        super().__init__(seed)  # random.Random.__init__ calls self.seed(seed)
+
+    def seed(self, seed=0):  # noqa: D401 - same name as random.Random.seed on purpose
+        """Restart the stream exactly as ``np.random.seed(seed)`` would (cache cleared)."""
+        if seed is None:
+            seed = int.from_bytes(os.urandom(4), "little")
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(
+                f"NumpyLegacy seed must be an int in 0 .. 2**32 - 1 or None, got {type(seed).__name__}"
+            )
+        if not 0 <= seed <= _MASK32:
+            raise ValueError(f"NumpyLegacy seed must be in 0 .. 2**32 - 1 (numpy's range), got {seed}")
+        # Index 624 means "the state is fresh: twist before the first draw", which
+        # is where init_genrand leaves the generator. gauss_next None = no cached
+        # Gaussian, as numpy's seed() clears its has_gauss flag.
+        self.setstate((self.VERSION, tuple(_init_genrand(seed)) + (_STATE_WORDS,), None))
+
+    def setstate(self, state):
+        """Restore a state from ``getstate()``; lists are accepted too, so JSON round-trips work."""
+        try:
+            version, internal, cached = state
+            internal = tuple(internal)
+        except (TypeError, ValueError):
+            raise TypeError(
+                "NumpyLegacy.setstate expects (version, 625 ints, cached gaussian or None) as returned by getstate()"
+            ) from None
+        super().setstate((version, internal, cached))
+
+    # random() is inherited unchanged: CPython's C implementation is genrand_res53,
+    # (a * 2**26 + b) / 2**53 with a = draw >> 5 and b = draw >> 6, which is the
+    # very formula numpy uses for random_sample.
+
+    def gauss(self, mu=0.0, sigma=1.0):
+        """One normal number, ``mu + sigma * z``, z from numpy's legacy polar method.
+
+        The polar method makes two independent normals from one accepted point of
+        the unit disc; the second (``f * x1``) is cached and returned, unscaled, by
+        the next call, exactly as numpy does. ``mu + sigma * z`` is also numpy's
+        order of operations in ``np.random.normal``.
+        """
+        z = self.gauss_next
+        if z is not None:
+            self.gauss_next = None
+            return mu + sigma * z
+        while True:
+            x1 = 2.0 * self.random() - 1.0
+            x2 = 2.0 * self.random() - 1.0
+            r2 = x1 * x1 + x2 * x2
+            # Reject points outside the disc, and the centre, where log(0) fails.
+            if 0.0 < r2 < 1.0:
+                break
+        f = math.sqrt(-2.0 * math.log(r2) / r2)
+        self.gauss_next = f * x1
+        return mu + sigma * (f * x2)
+
+    def standard_normal(self):
+        """One N(0, 1) number: ``np.random.randn()``."""
+        return self.gauss()
+
+    def rand(self, rows, cols):
+        """A rows x cols matrix of uniform numbers in [0, 1), filled row by row like numpy."""
+        _check_shape("rand", rows, cols)
+        return [[self.random() for _ in range(cols)] for _ in range(rows)]
+
+    def randn(self, rows, cols):
+        """A rows x cols matrix of N(0, 1) numbers, filled row by row like ``np.random.randn``."""
+        _check_shape("randn", rows, cols)
+        return [[self.gauss() for _ in range(cols)] for _ in range(rows)]
+
+    def _interval(self, top):
+        """A uniform int in 0 .. top, numpy's legacy ``random_interval``.
+
+        Draw 32-bit words, keep only as many low bits as ``top`` needs, and retry
+        until the value is at most ``top`` (no modulo bias).
+        """
+        if top == 0:
+            return 0
+        mask = (1 << top.bit_length()) - 1
+        while True:
+            value = self.getrandbits(32) & mask
+            if value <= top:
+                return value
+
+    def shuffle(self, x):
+        """Shuffle the list ``x`` in place exactly as ``np.random.shuffle`` would.
+
+        Fisher-Yates from the end, each swap partner drawn by numpy's masked
+        rejection (so the stream position matches numpy's afterwards too).
+        """
+        if len(x) > _MASK32:
+            raise ValueError("NumpyLegacy.shuffle: list too long for 32-bit draws")
+        for i in reversed(range(1, len(x))):
+            j = self._interval(i)
+            x[i], x[j] = x[j], x[i]
+
+    def permutation(self, n):
+        """A shuffled ``list(range(n))``: ``np.random.permutation(n)``."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ValueError(f"permutation: n must be a non-negative int, got {n!r}")
+        items = list(range(n))
+        self.shuffle(items)
+        return items
+
+
+def _check_shape(name, rows, cols):
+    for label, value in (("rows", rows), ("cols", cols)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name}: {label} must be a non-negative int, got {value!r}")
+
+
+def make_rng(seed=None, rng=None):
+    """The generator to use: ``rng`` itself if given, else ``random.Random(seed)``.
+
+    The one place that implements the convention "every random thing takes
+    ``seed=`` or ``rng=``". When both are given, ``rng`` wins: passing an rng is how
+    a caller threads one stream through several steps (data, then weights, ...).
+
+    >>> make_rng(seed=3).random() == make_rng(seed=3).random()
+    True
+    >>> r = NumpyLegacy(0); make_rng(seed=5, rng=r) is r
+    True
+    """
+    if rng is None:
+        return random.Random(seed)
+    if not callable(getattr(rng, "random", None)):
+        raise TypeError(f"rng must be a random.Random or have a random() method, got {type(rng).__name__}")
+    return rng
+
+
+def shuffle(items, rng):
+    """Shuffle the list ``items`` in place with ``rng``.
+
+    Uses ``rng.shuffle`` when the generator has one (so ``NumpyLegacy`` shuffles
+    the way numpy does and ``random.Random`` its own way); otherwise a
+    Fisher-Yates shuffle driven by ``rng.random()`` alone.
+    """
+    method = getattr(rng, "shuffle", None)
+    if callable(method):
+        method(items)
+        return
+    for i in reversed(range(1, len(items))):
+        # min() guards against a generator whose random() can return 1.0.
+        j = min(int(rng.random() * (i + 1)), i)
+        items[i], items[j] = items[j], items[i]
