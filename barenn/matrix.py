@@ -1,0 +1,485 @@
+"""Matrices as lists of rows: the algebra every other part of barenn stands on.
+
+A matrix is a ``list`` of rows, each row a ``list`` of numbers, all rows the same
+length. Rows are samples: a batch of 3 samples with 4 features is a 3x4 matrix::
+
+    inputs = [[1.0, 2.0, 3.0, 2.5],
+              [2.0, 5.0, -1.0, 2.0],
+              [-1.5, 2.7, 3.3, -0.8]]
+
+A vector (one sample, one gradient) is a plain list where a function says so;
+``row(v)`` makes it a 1 x n matrix and ``column(v)`` an n x 1 one.
+
+Rules every function here keeps:
+
+- inputs are never changed; every result is a new list of new lists;
+- shapes are checked first, and a mismatch raises ``ShapeError`` (a ``ValueError``)
+  naming the operation and both shapes;
+- an element that is not a number raises ``TypeError`` naming the operation and
+  where the element sits;
+- empty matrices are allowed: ``[]`` is 0x0 and ``[[], []]`` is 2x0. A 1x1 matrix
+  ``[[x]]`` is a matrix like any other, never silently a number.
+
+>>> dot([[1, 2], [3, 4]], [[5, 6], [7, 8]])
+[[19, 22], [43, 50]]
+>>> sum_columns([[1, 2], [3, 4]])
+[[4, 6]]
+"""
+
+import math
+from itertools import compress, repeat
+from numbers import Number
+from operator import add as _add, itemgetter, mul as _mul, sub as _sub, truediv as _truediv
+
+__all__ = [
+    "ShapeError", "shape", "zeros", "full", "identity", "copy", "row", "column", "flatten",
+    "transpose", "dot", "dot_transposed", "add", "subtract", "multiply", "divide", "scale",
+    "add_row", "apply", "sum_columns", "sum_rows", "sum_all", "mean", "outer", "diagflat",
+    "argmax", "clip", "max_abs", "format_shape",
+]
+
+
+class ShapeError(ValueError):
+    """Two matrices (or a matrix and what an operation needs) do not fit together."""
+
+
+# --- the fastest readable dot product of two sequences --------------------------
+# math.sumprod (Python 3.12+) runs the whole reduction in C; before 3.12 the best
+# pure-Python equivalent is sum(map(mul, u, v)), which still never enters the
+# interpreter loop per element. An index-based loop is several times slower.
+try:
+    sumprod = math.sumprod
+except AttributeError:  # Python 3.10 and 3.11
+    def sumprod(u, v):
+        """Sum of products of two equal-length sequences (``math.sumprod`` before 3.12)."""
+        return sum(map(_mul, u, v))
+
+HAS_MATH_SUMPROD = hasattr(math, "sumprod")
+
+# A row of the left matrix is multiplied in its sparse form (only its non-zero
+# entries, gathered with itemgetter) when at least this share of it is zeros.
+# Measured in benchmarks/matmul.py: gathering pays off sooner without math.sumprod,
+# because the dense reduction is slower there.
+SPARSE_ZERO_SHARE = 0.5 if HAS_MATH_SUMPROD else 0.3
+
+
+def format_shape(dims):
+    """``(3, 4)`` -> ``'3x4'``."""
+    return "x".join(str(d) for d in dims)
+
+
+def _describe(value):
+    return f"{value!r} ({type(value).__name__})" if len(repr(value)) <= 40 else type(value).__name__
+
+
+def _shape(m, op, name="matrix"):
+    """Shape of ``m`` as (rows, cols), or a clear error naming ``op``."""
+    if not isinstance(m, (list, tuple)):
+        raise TypeError(f"{op}: expected the {name} as a list of rows, got {_describe(m)}")
+    if not m:
+        return (0, 0)
+    first = m[0]
+    if not isinstance(first, (list, tuple)):
+        raise TypeError(
+            f"{op}: expected the {name} as a list of rows, but its row 0 is {_describe(first)}; "
+            f"write a vector v as [v] for a 1 x n matrix"
+        )
+    cols = len(first)
+    for i, r in enumerate(m):
+        if not isinstance(r, (list, tuple)):
+            raise TypeError(f"{op}: row {i} of the {name} is {_describe(r)}, not a list of numbers")
+        if len(r) != cols:
+            raise ShapeError(
+                f"{op}: the {name} is ragged: row {i} has {len(r)} elements but row 0 has {cols} "
+                f"(every row of a matrix must have the same length)"
+            )
+    return (len(m), cols)
+
+
+def _first_non_number(m):
+    for i, r in enumerate(m):
+        for j, v in enumerate(r):
+            if not isinstance(v, Number) or isinstance(v, complex):
+                return i, j, v
+    return None
+
+
+def _type_error(op, *named):
+    """Build the TypeError for the first non-number among the named matrices."""
+    for name, m in named:
+        found = _first_non_number(m)
+        if found:
+            i, j, v = found
+            where = f"position {j}" if "vector" in name else f"row {i}, column {j}"
+            return TypeError(
+                f"{op}: every element must be a number, but the {name} has {_describe(v)} at {where}"
+            )
+    return None
+
+
+def _matrix(m, op, name="matrix"):
+    """Shape of ``m`` after checking it is a matrix of numbers.
+
+    ``sum`` over each row is the cheapest complete check: it runs in C and raises
+    TypeError for anything that cannot be added (a string, None, a nested list),
+    where the arithmetic itself might not ('a' * 2 is 'aa').
+    """
+    dims = _shape(m, op, name)
+    try:
+        for r in m:
+            sum(r)
+    except TypeError:
+        raise _type_error(op, (name, m)) from None
+    return dims
+
+
+def _check_number(value, op, what):
+    if not isinstance(value, Number) or isinstance(value, complex):
+        raise TypeError(f"{op}: {what} must be a number, got {_describe(value)}")
+
+
+def _check_size(value, op, what):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{op}: {what} must be a whole number >= 0, got {_describe(value)}")
+
+
+# --- building matrices -------------------------------------------------------------
+
+def shape(m):
+    """(rows, columns) of a matrix; rejects ragged rows, naming the first bad row.
+
+    >>> shape([[1, 2, 3], [4, 5, 6]])
+    (2, 3)
+    >>> shape([])
+    (0, 0)
+    """
+    return _shape(m, "shape")
+
+
+def full(rows, cols, value):
+    """A rows x cols matrix with every element ``value``."""
+    _check_size(rows, "full", "rows")
+    _check_size(cols, "full", "cols")
+    _check_number(value, "full", "value")
+    return [[value] * cols for _ in range(rows)]
+
+
+def zeros(rows, cols):
+    """A rows x cols matrix of ``0.0``.
+
+    >>> zeros(2, 3)
+    [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    _check_size(rows, "zeros", "rows")
+    _check_size(cols, "zeros", "cols")
+    return [[0.0] * cols for _ in range(rows)]
+
+
+def identity(n):
+    """The n x n identity matrix (floats).
+
+    >>> identity(2)
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    _check_size(n, "identity", "n")
+    return [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]
+
+
+def copy(m):
+    """A new matrix with the same elements (rows are new lists)."""
+    _shape(m, "copy")
+    return [list(r) for r in m]
+
+
+def row(vector):
+    """A vector as a 1 x n matrix: ``[1, 2]`` -> ``[[1, 2]]``."""
+    if not isinstance(vector, (list, tuple)):
+        raise TypeError(f"row: expected a vector (a list of numbers), got {_describe(vector)}")
+    return [list(vector)]
+
+
+def column(vector):
+    """A vector as an n x 1 matrix: ``[1, 2]`` -> ``[[1], [2]]``."""
+    if not isinstance(vector, (list, tuple)):
+        raise TypeError(f"column: expected a vector (a list of numbers), got {_describe(vector)}")
+    return [[v] for v in vector]
+
+
+def flatten(m):
+    """All elements, row by row, as one list."""
+    _shape(m, "flatten")
+    return [v for r in m for v in r]
+
+
+def transpose(m):
+    """Rows become columns: an n x k matrix becomes k x n.
+
+    >>> transpose([[1, 2, 3], [4, 5, 6]])
+    [[1, 4], [2, 5], [3, 6]]
+    """
+    rows, cols = _shape(m, "transpose")
+    if rows == 0:
+        return []
+    return [list(c) for c in zip(*m)]
+
+
+# --- products ----------------------------------------------------------------------
+
+def _row_times(r, columns):
+    """One row of a product: the row against each column.
+
+    Rows that are mostly zeros (MNIST pixels, one-hot rows) are reduced over their
+    non-zero entries only: ``itemgetter`` gathers those entries from every column
+    in C, so the work shrinks with the number of non-zeros.
+    """
+    k = len(r)
+    if r.count(0) < SPARSE_ZERO_SHARE * k:
+        return list(map(sumprod, repeat(r, len(columns)), columns))
+    where = list(compress(range(k), r))
+    if not where:
+        return [0.0] * len(columns)
+    if len(where) == 1:  # itemgetter of one index returns a value, not a tuple
+        i = where[0]
+        a = r[i]
+        return [a * c[i] for c in columns]
+    gather = itemgetter(*where)
+    values = gather(r)
+    return [sumprod(values, gather(c)) for c in columns]
+
+
+def _dot_small_inner(a, b):
+    """Product for an inner size of 1, 2 or 3 (e.g. 2-D points into a layer).
+
+    With so few terms a per-element reduction call costs more than the arithmetic;
+    one comprehension over the output row does the k multiplications inline.
+    """
+    if len(b) == 1:
+        (b0,) = b
+        return [[x0 * u for u in b0] for (x0,) in a]
+    if len(b) == 2:
+        b0, b1 = b
+        return [[x0 * u + x1 * v for u, v in zip(b0, b1)] for x0, x1 in a]
+    b0, b1, b2 = b
+    return [[x0 * u + x1 * v + x2 * w for u, v, w in zip(b0, b1, b2)] for x0, x1, x2 in a]
+
+
+def _product(a, columns):
+    return [_row_times(r, columns) for r in a]
+
+
+def dot(a, b):
+    """Matrix product ``a @ b``: (n x k) times (k x m) gives n x m.
+
+    Element [i][j] is the sum over t of a[i][t] * b[t][j]. The kernel is chosen by
+    shape (see DESIGN.md and benchmarks/matmul.py): an inline sum for an inner size
+    up to 3; otherwise ``b`` is transposed once and each row of ``a`` is reduced
+    against each column of ``b`` with ``sumprod``, skipping the zeros of rows that
+    are mostly zeros. All paths give the same numbers up to rounding.
+
+    >>> dot([[1, 2, 3]], [[1], [0], [-1]])
+    [[-2]]
+    >>> dot([[1, 2]], [[1, 2]])
+    Traceback (most recent call last):
+    ...
+    barenn.matrix.ShapeError: dot: cannot multiply 1x2 by 1x2 (inner sizes 2 and 1 differ)
+    """
+    n, k = _matrix(a, "dot", "left matrix")
+    k2, m = _matrix(b, "dot", "right matrix")
+    if k != k2:
+        raise ShapeError(
+            f"dot: cannot multiply {n}x{k} by {k2}x{m} (inner sizes {k} and {k2} differ)"
+        )
+    if k == 0:  # b is [] (0x0): an n x 0 result
+        return [[] for _ in range(n)]
+    if k <= 3:
+        return _dot_small_inner(a, b)
+    return _product(a, list(zip(*b)))
+
+
+def dot_transposed(a, bt):
+    """``a @ transpose(bt)`` without building the transpose.
+
+    (n x k) with (m x k) gives n x m. The rows of ``bt`` are exactly the columns a
+    product needs, so the backward pass ``dinputs = dvalues @ weights.T`` costs no
+    transposition at all.
+
+    >>> dot_transposed([[1, 2]], [[3, 4], [5, 6]])
+    [[11, 17]]
+    """
+    n, k = _matrix(a, "dot_transposed", "left matrix")
+    m, k2 = _matrix(bt, "dot_transposed", "right matrix")
+    if k != k2:
+        raise ShapeError(
+            f"dot_transposed: cannot multiply {n}x{k} by the transpose of {m}x{k2} "
+            f"(inner sizes {k} and {k2} differ)"
+        )
+    return _product(a, bt)
+
+
+def outer(u, v):
+    """Outer product of two vectors: ``result[i][j] = u[i] * v[j]``.
+
+    >>> outer([1, 2], [3, 4, 5])
+    [[3, 4, 5], [6, 8, 10]]
+    """
+    for name, vec in (("first vector", u), ("second vector", v)):
+        if not isinstance(vec, (list, tuple)):
+            raise TypeError(f"outer: expected the {name} as a list of numbers, got {_describe(vec)}")
+        _matrix([vec], "outer", name)
+    return [[x * y for y in v] for x in u]
+
+
+def diagflat(v):
+    """A square matrix with ``v`` on its diagonal and zeros elsewhere.
+
+    >>> diagflat([1, 2])
+    [[1, 0.0], [0.0, 2]]
+    """
+    if not isinstance(v, (list, tuple)):
+        raise TypeError(f"diagflat: expected a vector (a list of numbers), got {_describe(v)}")
+    _matrix([v], "diagflat", "vector")
+    n = len(v)
+    return [[v[i] if i == j else 0.0 for j in range(n)] for i in range(n)]
+
+
+# --- elementwise ---------------------------------------------------------------------
+
+def _elementwise(op_name, operator, a, b):
+    sa = _matrix(a, op_name, "first matrix")
+    sb = _matrix(b, op_name, "second matrix")
+    if sa != sb:
+        raise ShapeError(
+            f"{op_name}: shapes {format_shape(sa)} and {format_shape(sb)} differ "
+            f"(elementwise operations need equal shapes; add_row broadcasts a 1 x n row)"
+        )
+    return [list(map(operator, r, s)) for r, s in zip(a, b)]
+
+
+def add(a, b):
+    """Elementwise sum of two matrices of the same shape."""
+    return _elementwise("add", _add, a, b)
+
+
+def subtract(a, b):
+    """Elementwise ``a - b`` for two matrices of the same shape."""
+    return _elementwise("subtract", _sub, a, b)
+
+
+def multiply(a, b):
+    """Elementwise (Hadamard) product of two matrices of the same shape."""
+    return _elementwise("multiply", _mul, a, b)
+
+
+def divide(a, b):
+    """Elementwise ``a / b``; a zero in ``b`` raises ZeroDivisionError naming where."""
+    try:
+        return _elementwise("divide", _truediv, a, b)
+    except ZeroDivisionError:
+        i, j = next((i, j) for i, r in enumerate(b) for j, v in enumerate(r) if v == 0)
+        raise ZeroDivisionError(f"divide: the divisor is 0 at row {i}, column {j}") from None
+
+
+def scale(m, k):
+    """Every element times the number ``k``.
+
+    >>> scale([[1, -2]], 0.5)
+    [[0.5, -1.0]]
+    """
+    _matrix(m, "scale")
+    _check_number(k, "scale", "the factor")
+    return [[k * v for v in r] for r in m]
+
+
+def add_row(m, r):
+    """Add the 1 x n row ``r`` to every row of the n-column matrix ``m`` (the bias).
+
+    >>> add_row([[1, 2], [3, 4]], [[10, 20]])
+    [[11, 22], [13, 24]]
+    """
+    rows, cols = _matrix(m, "add_row", "matrix")
+    rr, rc = _matrix(r, "add_row", "row")
+    if rr != 1 or rc != cols:
+        raise ShapeError(
+            f"add_row: cannot add a {rr}x{rc} row to a {rows}x{cols} matrix "
+            f"(expected a 1x{cols} row)"
+        )
+    bias = r[0]
+    return [list(map(_add, x, bias)) for x in m]
+
+
+def apply(function, m):
+    """``function`` applied to every element: ``apply(math.exp, m)``.
+
+    >>> apply(abs, [[-1, 2], [3, -4]])
+    [[1, 2], [3, 4]]
+    """
+    if not callable(function):
+        raise TypeError(f"apply: the first argument must be a function, got {_describe(function)}")
+    _shape(m, "apply")
+    return [list(map(function, r)) for r in m]
+
+
+def clip(m, low, high):
+    """Every element limited to ``[low, high]``."""
+    _matrix(m, "clip")
+    _check_number(low, "clip", "low")
+    _check_number(high, "clip", "high")
+    if low > high:
+        raise ValueError(f"clip: low ({low}) must not be greater than high ({high})")
+    return [[low if v < low else high if v > high else v for v in r] for r in m]
+
+
+# --- reductions ------------------------------------------------------------------------
+
+def sum_columns(m):
+    """The sum of each column, as a 1 x n matrix (``dbiases = sum_columns(dvalues)``).
+
+    >>> sum_columns([[1, 2, 3], [4, 5, 6]])
+    [[5, 7, 9]]
+    """
+    rows, cols = _matrix(m, "sum_columns")
+    if rows == 0:
+        return [[]]
+    return [[sum(c) for c in zip(*m)]]
+
+
+def sum_rows(m):
+    """The sum of each row, as an n x 1 matrix.
+
+    >>> sum_rows([[1, 2, 3], [4, 5, 6]])
+    [[6], [15]]
+    """
+    _matrix(m, "sum_rows")
+    return [[sum(r)] for r in m]
+
+
+def sum_all(m):
+    """The sum of every element (0 for an empty matrix)."""
+    _matrix(m, "sum_all")
+    return sum(map(sum, m))
+
+
+def mean(m):
+    """The mean of every element; an empty matrix has none and raises ValueError."""
+    rows, cols = _matrix(m, "mean")
+    if rows * cols == 0:
+        raise ValueError(f"mean: the matrix is {rows}x{cols}; an empty matrix has no mean")
+    return sum_all(m) / (rows * cols)
+
+
+def max_abs(m):
+    """The largest absolute value of any element (0.0 for an empty matrix)."""
+    _matrix(m, "max_abs")
+    return max((max(map(abs, r)) for r in m if r), default=0.0)
+
+
+def argmax(m):
+    """Index of the largest element of each row (the first one on ties).
+
+    >>> argmax([[0.1, 0.7, 0.2], [0.5, 0.1, 0.4]])
+    [1, 0]
+    """
+    rows, cols = _matrix(m, "argmax")
+    if rows and cols == 0:
+        raise ShapeError(f"argmax: the matrix is {rows}x0; an empty row has no largest element")
+    return [max(range(cols), key=r.__getitem__) for r in m]
