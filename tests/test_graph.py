@@ -1,0 +1,135 @@
+"""barenn.graph: DOT text and the pure-Python SVG of a Value graph."""
+
+import os
+import re
+import xml.etree.ElementTree as ET
+
+from barenn import graph
+from barenn.autograd import Value
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def neuron_graph():
+    """The seed's one-neuron graph, labelled, after backward()."""
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    return o
+
+
+def test_dot_lists_every_node_and_edge():
+    o = neuron_graph()
+    text = o.to_dot()
+    nodes = o.topological_order()
+    ids = {node: f"v{i}" for i, node in enumerate(nodes)}
+    edge_lines = [line.strip() for line in text.splitlines() if "->" in line]
+    expected = []
+    for node in nodes:
+        assert f'{ids[node]} [shape=record, label="{{ {graph._dot_escape(node.label)} |' in text
+        if node.op:
+            expected.append(f"{ids[node]}_op -> {ids[node]};")
+            expected.extend(f"{ids[child]} -> {ids[node]}_op;" for child in node.inputs)
+    assert sorted(edge_lines) == sorted(expected)
+    assert len(edge_lines) == 5 + 9  # 5 operations: an arrow out of each, and 2 + 2 + 2 + 2 + 1 in
+    assert text.startswith("digraph {") and text.rstrip().endswith("}")
+    assert "data 0.7071 | grad 1.0000" in text
+
+
+def test_dot_shows_a_reused_value_twice():
+    a = Value(1.0, "a")
+    b = a + a
+    text = b.to_dot()
+    assert text.count("v0 -> v1_op;") == 2
+
+
+def test_dot_escapes_record_characters():
+    v = Value(1.0, "{x|<y>}")
+    text = (v * 2).to_dot()
+    assert r"\{x\|\<y\>\}" in text
+
+
+def test_svg_is_well_formed_and_names_every_node():
+    o = neuron_graph()
+    text = o.to_svg()
+    root = ET.fromstring(text)
+    assert root.tag == SVG + "svg"
+    groups = root.findall(f".//{SVG}g")
+    values = [g for g in groups if "value" in g.get("class", "").split()]
+    operations = [g for g in groups if g.get("class") == "operation"]
+    nodes = o.topological_order()
+    assert len(values) == len(nodes) == 10
+    assert len(operations) == sum(1 for n in nodes if n.op) == 5
+    shown = [" ".join(t.text or "" for t in g.iter(SVG + "text")) for g in values]
+    for node in nodes:
+        assert any(s.startswith(node.label + " ") for s in shown), node.label
+    titles = [g.find(SVG + "title").text for g in values]
+    assert "o: data 0.7071, grad 1.0000" in titles
+    assert "x1: data 2.0000, grad -1.5000" in titles
+    ops_shown = sorted(g.find(SVG + "text").text for g in operations)
+    assert ops_shown == ["*", "*", "+", "+", "tanh"]
+    # every arrow is drawn: one out of each operation plus one per input
+    paths = [p for p in root.iter(SVG + "path") if p.get("class") == "edge"]
+    assert len(paths) == 5 + 9
+
+
+def test_svg_escapes_markup_in_labels():
+    v = Value(1.0, "<a & b>")
+    text = (v.exp()).to_svg()
+    root = ET.fromstring(text)  # would raise on unescaped markup
+    assert any(t.text == "<a & b>" for t in root.iter(SVG + "text"))
+
+
+def test_layout_runs_left_to_right():
+    o = neuron_graph()
+    nodes, column, row = graph.layout(o)
+    assert column[o] == max(column.values())
+    for node in nodes:
+        for child in node.inputs:
+            assert column[child] < column[node]
+    # the bias sits next to the addition that uses it, not at the far left
+    b = next(n for n in nodes if n.label == "b")
+    n = next(n for n in nodes if n.label == "n")
+    assert column[b] == column[n] - 1
+    # no two values share a place
+    assert len({(column[v], row[v]) for v in nodes}) == len(nodes)
+
+
+def test_svg_is_written_atomically_to_a_path(tmp_path):
+    o = neuron_graph()
+    target = tmp_path / "pictures" / "neuron.svg"
+    text = o.to_svg(target)
+    assert target.read_text(encoding="utf-8") == text
+    assert os.listdir(target.parent) == ["neuron.svg"]  # no temporary file left behind
+    dot_target = tmp_path / "neuron.dot"
+    assert graph.to_dot(o, dot_target) + "\n" == dot_target.read_text(encoding="utf-8")
+
+
+def test_notebook_repr_is_svg_for_small_graphs_only():
+    o = neuron_graph()
+    svg = o._repr_svg_()
+    assert svg is not None and ET.fromstring(svg).tag == SVG + "svg"
+    big = Value(0.0)
+    for _ in range(graph.NOTEBOOK_MAX_NODES):
+        big = big + 1.0
+    assert big._repr_svg_() is None
+
+
+def test_numbers_are_rendered_readably():
+    assert graph._number(0.70710678) == "0.7071"
+    assert graph._number(-3.0) == "-3.0000"
+    assert graph._number(1.5e9) == "1.5e+09"
+    assert graph._number(2.5e-7) == "2.5e-07"
+    assert graph._number(float("nan")) == "nan"
+    assert re.fullmatch(r"-?inf", graph._number(float("-inf")))

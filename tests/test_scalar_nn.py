@@ -1,0 +1,150 @@
+"""barenn.scalar_nn: Neuron, Layer, MLP on the scalar engine."""
+
+import math
+import random
+
+import pytest
+
+from barenn.autograd import Value
+from barenn.scalar_nn import MLP, Layer, Neuron
+
+# The seed text's tiny binary target: 4 samples of 3 features.
+XS = [
+    [2.0, 3.0, -1.0],
+    [3.0, -1.0, 0.5],
+    [0.5, 1.0, 1.0],
+    [1.0, 1.0, -1.0],
+]
+YS = [1.0, -1.0, -1.0, 1.0]
+
+
+def squared_loss(model, xs=XS, ys=YS):
+    return sum((model(x)[0] - y) ** 2 for x, y in zip(xs, ys))
+
+
+def test_neuron_computes_its_formula_for_every_activation():
+    x = [0.5, -1.5, 2.0]
+    expected_functions = {
+        "tanh": math.tanh,
+        "relu": lambda z: max(0.0, z),
+        "sigmoid": lambda z: 1 / (1 + math.exp(-z)),
+        "linear": lambda z: z,
+    }
+    for name, function in expected_functions.items():
+        neuron = Neuron(3, activation=name, seed=7)
+        z = sum(w.data * xi for w, xi in zip(neuron.weights, x)) + neuron.bias.data
+        assert neuron(x).data == pytest.approx(function(z), rel=1e-12, abs=1e-15)
+
+
+def test_neuron_gradients_by_hand():
+    neuron = Neuron(2, activation="tanh", seed=1)
+    neuron.weights[0].data, neuron.weights[1].data, neuron.bias.data = -3.0, 1.0, 6.8813735870195432
+    out = neuron([2.0, 0.0])
+    out.backward()
+    assert out.data == pytest.approx(math.sqrt(0.5))  # tanh(0.8813...) = 1/sqrt(2)
+    dn = 1 - out.data ** 2                                # = 0.5
+    assert neuron.weights[0].grad == pytest.approx(dn * 2.0)
+    assert neuron.weights[1].grad == pytest.approx(dn * 0.0)
+    assert neuron.bias.grad == pytest.approx(dn)
+
+
+def test_inputs_may_be_values_and_get_gradients():
+    neuron = Neuron(2, activation="linear", seed=3)
+    x = [Value(1.0), Value(-2.0)]
+    neuron(x).backward()
+    assert [xi.grad for xi in x] == [w.data for w in neuron.weights]
+
+
+def test_a_one_neuron_layer_still_returns_a_list():
+    layer = Layer(3, 1, seed=0)
+    out = layer([1.0, 2.0, 3.0])
+    assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
+    assert len(MLP(3, [4, 4, 1], seed=0)([1.0, 2.0, 3.0])) == 1
+
+
+def test_parameters_and_their_count():
+    model = MLP(3, [4, 4, 1], seed=0)
+    params = model.parameters()
+    assert len(params) == (3 + 1) * 4 + (4 + 1) * 4 + (4 + 1) * 1
+    assert len(set(params)) == len(params)
+    assert all(isinstance(p, Value) for p in params)
+    first = model.layers[0].neurons[0]
+    assert params[:4] == first.weights + [first.bias]
+
+
+def test_seeded_initialisation_is_reproducible():
+    def weights(model):
+        return [p.data for p in model.parameters()]
+    assert weights(MLP(3, [4, 1], seed=5)) == weights(MLP(3, [4, 1], seed=5))
+    assert weights(MLP(3, [4, 1], seed=5)) != weights(MLP(3, [4, 1], seed=6))
+    assert weights(MLP(3, [4, 1], rng=random.Random(5))) == weights(MLP(3, [4, 1], seed=5))
+    assert all(-1.0 <= w < 1.0 for w in weights(MLP(3, [8, 8], seed=2)))
+
+
+def test_activations_per_layer():
+    model = MLP(2, [3, 3, 1], activation="relu", output_activation="linear", seed=0)
+    assert [layer.neurons[0].activation for layer in model.layers] == ["relu", "relu", "linear"]
+    model = MLP(2, [3, 1], activation=["sigmoid", "tanh"], seed=0)
+    assert [layer.neurons[0].activation for layer in model.layers] == ["sigmoid", "tanh"]
+    with pytest.raises(ValueError, match="2 layers but 1 activations"):
+        MLP(2, [3, 1], activation=["relu"])
+
+
+def test_bad_arguments_are_clear_errors():
+    with pytest.raises(ValueError, match="unknown activation 'softplus'"):
+        Neuron(2, activation="softplus")
+    with pytest.raises(ValueError, match="n_inputs must be a positive whole number"):
+        Neuron(0)
+    with pytest.raises(ValueError, match="n_neurons must be a positive whole number"):
+        Layer(2, 2.5)
+    with pytest.raises(ValueError, match="at least one layer"):
+        MLP(2, [])
+    with pytest.raises(ValueError, match="expected a sample of 3 inputs, got 2"):
+        MLP(3, [2])([1.0, 2.0])
+    with pytest.raises(TypeError, match="expected a number"):
+        Neuron(2, seed=0)([1.0, "two"])
+
+
+def test_mlp_gradients_match_central_differences():
+    model = MLP(3, [4, 3, 1], activation="tanh", output_activation="sigmoid", seed=11)
+    params = model.parameters()
+    model.zero_grad()
+    squared_loss(model).backward()
+    analytic = [p.grad for p in params]
+    h = 1e-6
+    for p, grad in zip(params, analytic):
+        original = p.data
+        p.data = original + h
+        up = squared_loss(model).data
+        p.data = original - h
+        down = squared_loss(model).data
+        p.data = original
+        assert grad == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-7)
+
+
+def test_zero_grad_resets_every_parameter():
+    model = MLP(3, [4, 1], seed=0)
+    squared_loss(model).backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+    squared_loss(model).backward()
+    model.layers[0].zero_grad()
+    assert all(p.grad == 0.0 for p in model.layers[0].parameters())
+    assert any(p.grad != 0.0 for p in model.layers[1].parameters())
+
+
+def test_the_seed_binary_target_trains_below_0_01_within_100_steps():
+    model = MLP(3, [4, 4, 1], seed=0)
+    start = squared_loss(model).data
+    for _ in range(100):
+        loss = squared_loss(model)
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= 0.1 * p.grad
+    final = squared_loss(model).data
+    assert start > 1.0
+    assert final < 0.01
+    predictions = [model(x)[0].data for x in XS]
+    assert [math.copysign(1.0, p) for p in predictions] == YS
