@@ -76,6 +76,12 @@ class NumpyLegacy(random.Random):
         np.random.permutation(n)     rng.permutation(n)      (a list of ints)
     """
 
+    def __new__(cls, seed=0):
+        # On Python 3.10 the C-level Random.__new__ seeds with the constructor's
+        # argument (the CPython way) before __init__ runs; hand it a harmless 0 so
+        # every seed is checked, and applied, by our seed() alone.
+        return super().__new__(cls, 0)
+
     def __init__(self, seed=0):
         super().__init__(seed)  # random.Random.__init__ calls self.seed(seed)
 

@@ -38,6 +38,7 @@ def test_uniform_stream_matches_numpy_rand():
 
 def test_default_seed_is_zero():
     assert NumpyLegacy().random() == RAND_SEED0[0]
+    assert NumpyLegacy(seed=0).random() == RAND_SEED0[0]
 
 
 def test_gaussian_stream_matches_numpy_randn():
