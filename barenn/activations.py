@@ -1,0 +1,249 @@
+"""Activation functions: the non-linear step after a Dense layer.
+
+Every activation works on a batch (a list of rows, one row per sample) and has the
+same small interface as the layers, so a network can treat them all alike:
+
+* ``forward(inputs, training=True)`` stores ``self.inputs`` and ``self.output`` and
+  returns the output (same shape as the inputs). ``training`` is accepted and ignored:
+  no activation behaves differently at inference time.
+* ``backward(dvalues)`` takes dL/d(output) (same shape as the output), stores
+  ``self.dinputs`` = dL/d(inputs) and returns it.
+* ``predictions(output)`` turns this activation's output into the network's answer
+  (class indices for ``Softmax``, 0/1 for ``Sigmoid``, the values themselves otherwise).
+* ``params()`` returns ``[]``: activations have nothing to learn.
+
+Inputs are never modified; every result is a new list of lists.
+
+>>> relu = ReLU()
+>>> relu.forward([[1.0, -2.0, 3.0]])
+[[1.0, 0.0, 3.0]]
+>>> relu.backward([[10.0, 10.0, 10.0]])
+[[10.0, 0.0, 10.0]]
+"""
+
+import math
+
+from barenn.matrix import (
+    ShapeError,
+    argmax,
+    column,
+    copy,
+    diagflat,
+    dot,
+    outer,
+    shape,
+    subtract,
+)
+
+__all__ = ["ReLU", "Sigmoid", "Tanh", "Softmax", "Linear", "softmax_jacobian", "sigmoid"]
+
+
+def _batch_shape(where, m, columns=None):
+    """Shape of the batch ``m`` after checking it is a usable batch for ``where``.
+
+    Raises ShapeError for ragged or empty batches, or (if ``columns`` is given) when
+    the number of columns differs. Shared by the layers, activations and losses so
+    every part words these errors the same way.
+    """
+    rows, cols = shape(m)
+    if rows == 0 or cols == 0:
+        raise ShapeError(f"{where}: got an empty batch ({rows}x{cols}); "
+                         "a batch needs at least one sample with at least one value")
+    if columns is not None and cols != columns:
+        raise ShapeError(f"{where}: expected {columns} columns, got a {rows}x{cols} matrix")
+    return rows, cols
+
+
+def _not_numbers(where, m, what="inputs"):
+    """A TypeError naming the first entry of ``m`` that is not a real number."""
+    for i, r in enumerate(m):
+        for j, x in enumerate(r):
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                return TypeError(f"{where}: {what} must be real numbers; "
+                                 f"entry [{i}][{j}] is {x!r} ({type(x).__name__})")
+    return TypeError(f"{where}: {what} must be real numbers")
+
+
+def _same_shape(where, dvalues, output):
+    """Check that ``dvalues`` has the shape of the output it is the gradient of."""
+    if output is None:
+        raise RuntimeError(f"{where}: call forward() before backward()")
+    expected = shape(output)
+    got = shape(dvalues)
+    if got != expected:
+        raise ShapeError(f"{where}: dvalues must have the output's shape "
+                         f"{expected[0]}x{expected[1]}, got {got[0]}x{got[1]}")
+    # Summing each row (in C) rejects non-numbers even where a backward pass would
+    # not touch them (ReLU ignores dvalues wherever its input was <= 0).
+    try:
+        for r in dvalues:
+            sum(r)
+    except TypeError:
+        raise _not_numbers(where, dvalues, "dvalues") from None
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x) for one number, without overflow for any size of ``x``.
+
+    ``math.exp(-x)`` overflows once -x passes about 709, so for negative x use the
+    equal form e^x / (1 + e^x), whose exponent is then negative (it only underflows
+    harmlessly to 0).
+
+    >>> sigmoid(0.0), sigmoid(1e6), sigmoid(-1e6)
+    (0.5, 1.0, 0.0)
+    """
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+class Activation:
+    """What every activation shares: stored tensors and the uniform interface."""
+
+    def __init__(self):
+        self.inputs = None
+        self.output = None
+        self.dinputs = None
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+    def params(self):
+        """Learnable parameters: none (see ``barenn.layers.Dense.params``)."""
+        return []
+
+    def predictions(self, output):
+        """The network's answer for this output: the values themselves (a copy)."""
+        return copy(output)
+
+    def forward(self, inputs, training=True):
+        """Apply the activation to every sample of ``inputs`` (n x k); return n x k."""
+        name = f"{type(self).__name__}.forward"
+        _batch_shape(name, inputs)
+        try:
+            output = self._forward(inputs)
+        except TypeError:
+            raise _not_numbers(name, inputs) from None
+        self.inputs = inputs
+        self.output = output
+        return output
+
+    def backward(self, dvalues):
+        """Given dL/d(output) (n x k), set and return ``self.dinputs`` (n x k)."""
+        _same_shape(f"{type(self).__name__}.backward", dvalues, self.output)
+        try:
+            self.dinputs = self._backward(dvalues)
+        except TypeError:
+            raise _not_numbers(f"{type(self).__name__}.backward", dvalues, "dvalues") from None
+        return self.dinputs
+
+
+class ReLU(Activation):
+    """max(0, x) element by element; its slope is 1 where x > 0 and 0 elsewhere.
+
+    At exactly x = 0 the slope is taken as 0 (no gradient flows), as in the walkthrough.
+    """
+
+    def _forward(self, inputs):
+        return [[x if x > 0 else 0.0 for x in r] for r in inputs]
+
+    def _backward(self, dvalues):
+        return [[d if x > 0 else 0.0 for d, x in zip(dr, xr)]
+                for dr, xr in zip(dvalues, self.inputs)]
+
+
+class Sigmoid(Activation):
+    """σ(x) = 1 / (1 + e^-x) element by element: squashes any number into (0, 1).
+
+    Its slope is σ(x)·(1 − σ(x)), computed from the stored output. Safe for any x
+    (see ``sigmoid``). ``predictions`` thresholds at 0.5, for binary classifiers.
+    """
+
+    def _forward(self, inputs):
+        return [[sigmoid(x) for x in r] for r in inputs]
+
+    def _backward(self, dvalues):
+        return [[d * s * (1.0 - s) for d, s in zip(dr, sr)]
+                for dr, sr in zip(dvalues, self.output)]
+
+    def predictions(self, output):
+        """1 where the output is above 0.5, else 0 (ints, same shape as output)."""
+        return [[1 if s > 0.5 else 0 for s in r] for r in output]
+
+
+class Tanh(Activation):
+    """tanh(x) element by element: squashes into (−1, 1); slope 1 − tanh(x)²."""
+
+    def _forward(self, inputs):
+        return [[math.tanh(x) for x in r] for r in inputs]
+
+    def _backward(self, dvalues):
+        return [[d * (1.0 - t * t) for d, t in zip(dr, tr)]
+                for dr, tr in zip(dvalues, self.output)]
+
+
+class Linear(Activation):
+    """The identity, f(x) = x: the output of a regression network. Slope 1."""
+
+    def _forward(self, inputs):
+        return [[x + 0.0 for x in r] for r in inputs]
+
+    def _backward(self, dvalues):
+        return [[d + 0.0 for d in r] for r in dvalues]
+
+
+def softmax_jacobian(s):
+    """The Jacobian ds_i/dz_j = s_i·(δ_ij − s_j) = diag(s) − s·sᵀ of one softmax output.
+
+    ``s`` is one sample's softmax output as a plain vector (a list of k numbers); the
+    result is a k x k matrix whose row i holds the slopes of s_i with respect to every
+    input z_j. It is symmetric, and each row sums to 0 when s sums to 1.
+
+    >>> softmax_jacobian([0.5, 0.5])
+    [[0.25, -0.25], [-0.25, 0.25]]
+    """
+    if not isinstance(s, (list, tuple)) or any(isinstance(x, (list, tuple)) for x in s):
+        raise TypeError("softmax_jacobian: expected one sample's softmax output as a "
+                        f"vector (a list of numbers), got {type(s).__name__} {s!r:.60}")
+    if not s:
+        raise ShapeError("softmax_jacobian: got an empty vector")
+    try:
+        return subtract(diagflat(s), outer(s, s))
+    except TypeError:
+        raise _not_numbers("softmax_jacobian", [list(s)], "s") from None
+
+
+class Softmax(Activation):
+    """Each row z becomes probabilities s_j = e^(z_j) / Σ_k e^(z_k) (rows sum to 1).
+
+    The row's largest value is subtracted before exponentiating: the result is the
+    same (the factor e^-max cancels) but e^(z − max) ≤ 1 can never overflow.
+
+    ``backward`` goes through each sample's full Jacobian (``softmax_jacobian``):
+    dinputs_row = dvalues_row · J. That is the general, slow path; when softmax feeds
+    categorical cross-entropy, ``barenn.losses.SoftmaxCrossEntropy`` gives the same
+    numbers directly as (ŷ − y) / n. ``predictions`` is the argmax of each row.
+    """
+
+    def _forward(self, inputs):
+        output = []
+        for r in inputs:
+            top = max(r)
+            exps = [math.exp(x - top) for x in r]
+            total = sum(exps)
+            output.append([e / total for e in exps])
+        return output
+
+    def _backward(self, dvalues):
+        dinputs = []
+        for s, dv in zip(self.output, dvalues):
+            jacobian = softmax_jacobian(s)
+            # The Jacobian is symmetric, so J · dvᵀ (the walkthrough's order) is the
+            # same column as dv · J; computing J · dvᵀ keeps the textbook form.
+            dinputs.append([g[0] for g in dot(jacobian, column(dv))])
+        return dinputs
+
+    def predictions(self, output):
+        """The index of the largest probability in each row (a list of ints)."""
+        return argmax(output)

@@ -1,0 +1,365 @@
+"""Loss functions: one number saying how wrong a batch of outputs is.
+
+Every loss has the same three methods:
+
+* ``forward(output, y)`` -> the loss of each sample, a plain list of n numbers;
+* ``calculate(output, y)`` -> their mean, the number training drives down;
+* ``backward(output, y)`` -> stores and returns ``self.dinputs``, the slope of that
+  mean with respect to every entry of ``output`` (n x k). Because the loss is a mean
+  over the batch, every slope carries a factor 1/n: the learning rate then means the
+  same thing for any batch size.
+
+``output`` is the network's last output, n samples x k values. The targets ``y``:
+
+* classification (``CategoricalCrossEntropy``, ``SoftmaxCrossEntropy``,
+  ``accuracy``): either class indices, a list of n ints in 0..k-1, or one-hot rows,
+  an n x k matrix (rows of probabilities are accepted too);
+* ``BinaryCrossEntropy``, ``MeanSquaredError``, ``MeanAbsoluteError``: an n x k matrix
+  like ``output``, or, when k = 1, simply a list of n numbers.
+
+Bad targets raise ValueError (TypeError for non-numbers) naming the loss and the
+numbers involved. Inputs are never modified.
+
+>>> loss = CategoricalCrossEntropy()
+>>> round(loss.calculate([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4]], [0, 1]), 4)
+0.5249
+"""
+
+import math
+
+from barenn.activations import Softmax, _batch_shape, _not_numbers
+from barenn.matrix import ShapeError, argmax
+
+__all__ = [
+    "CategoricalCrossEntropy",
+    "BinaryCrossEntropy",
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "SoftmaxCrossEntropy",
+    "accuracy",
+    "EPSILON",
+]
+
+# Predictions are clipped to [EPSILON, 1 - EPSILON] before taking logs: log(0) is
+# -infinity, and one confident wrong answer would make the whole mean infinite.
+EPSILON = 1e-7
+
+
+def _is_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _class_targets(where, y, rows, classes):
+    """Check classification targets; return ``(indices, None)`` or ``(None, one_hot)``.
+
+    Indices are checked to be whole numbers in 0..classes-1 (floats such as 2.0 are
+    accepted and turned into ints); one-hot rows to have ``classes`` numbers each.
+    """
+    if not isinstance(y, (list, tuple)):
+        raise TypeError(f"{where}: labels must be a list of class indices or of one-hot rows, "
+                        f"got {type(y).__name__}")
+    if len(y) != rows:
+        raise ValueError(f"{where}: got {len(y)} labels for a batch of {rows} samples "
+                         "(one label per sample is needed)")
+    if isinstance(y[0], (list, tuple)):
+        for i, target in enumerate(y):
+            if not isinstance(target, (list, tuple)):
+                raise TypeError(f"{where}: labels mix one-hot rows and single values "
+                                f"(sample 0 is a row, sample {i} is {target!r})")
+            if len(target) != classes:
+                raise ValueError(f"{where}: one-hot row for sample {i} has {len(target)} "
+                                 f"entries, but the output has {classes} classes")
+            for t in target:
+                if not _is_number(t) or math.isnan(t):
+                    raise TypeError(f"{where}: one-hot row for sample {i} contains {t!r}; "
+                                    "expected numbers")
+        return None, y
+    # The usual case, checked in C-speed passes: plain ints, all in range. Anything
+    # else takes the loop below, which finds the first bad label for the message.
+    if all(type(label) is int for label in y) and 0 <= min(y) and max(y) < classes:
+        return y, None
+    indices = []
+    for i, label in enumerate(y):
+        if isinstance(label, (list, tuple)):
+            raise TypeError(f"{where}: labels mix class indices and one-hot rows "
+                            f"(sample 0 is {y[0]!r}, sample {i} is a row)")
+        if not _is_number(label) or (isinstance(label, float) and not label.is_integer()):
+            raise ValueError(f"{where}: label {label!r} for sample {i} is not a class index; "
+                             f"expected a whole number in 0..{classes - 1}")
+        label = int(label)
+        if not 0 <= label < classes:
+            raise ValueError(f"{where}: class index {label} for sample {i} is out of range "
+                             f"for {classes} classes (expected 0..{classes - 1})")
+        indices.append(label)
+    return indices, None
+
+
+def _value_targets(where, y, rows, cols):
+    """Check regression/binary targets against an output of rows x cols; return n x k.
+
+    A flat list of n numbers is accepted when the output has one column.
+    """
+    if not isinstance(y, (list, tuple)):
+        raise TypeError(f"{where}: targets must be a list of rows (or a list of numbers "
+                        f"for a one-column output), got {type(y).__name__}")
+    if len(y) != rows:
+        raise ValueError(f"{where}: got {len(y)} targets for a batch of {rows} samples "
+                         "(one target per sample is needed)")
+    if not isinstance(y[0], (list, tuple)):
+        if cols != 1:
+            raise ShapeError(f"{where}: a flat list of targets fits a one-column output, "
+                             f"but the output is {rows}x{cols}; give {cols} targets per sample")
+        y = [[t] for t in y]
+    for i, target in enumerate(y):
+        if not isinstance(target, (list, tuple)):
+            raise TypeError(f"{where}: targets mix rows and single values "
+                            f"(sample 0 is a row, sample {i} is {target!r})")
+        if len(target) != cols:
+            raise ShapeError(f"{where}: targets for sample {i} have {len(target)} entries, "
+                             f"but the output has {cols} per sample ({rows}x{cols})")
+        for t in target:
+            if not _is_number(t):
+                raise TypeError(f"{where}: target {t!r} for sample {i} is not a number")
+    return y
+
+
+def _clip(p):
+    """p limited to [EPSILON, 1 - EPSILON] (see EPSILON)."""
+    return EPSILON if p < EPSILON else (1.0 - EPSILON if p > 1.0 - EPSILON else p)
+
+
+class Loss:
+    """What every loss shares: ``calculate`` is the mean of ``forward``."""
+
+    def __init__(self):
+        self.dinputs = None
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+    def calculate(self, output, y):
+        """The mean loss over the batch (a float)."""
+        losses = self.forward(output, y)
+        return sum(losses) / len(losses)
+
+    def _numbers(self, where, compute, output):
+        try:
+            return compute()
+        except TypeError:
+            raise _not_numbers(where, output, "outputs") from None
+
+
+class CategoricalCrossEntropy(Loss):
+    """-Σ_j y_j·log(ŷ_j) per sample; with a class index k that is just -log(ŷ_k).
+
+    Use after a ``Softmax`` (each output row a probability distribution). ŷ is
+    clipped to [1e-7, 1 − 1e-7], so a zero probability costs about 16.1, not infinity.
+    Slope: -y_j / ŷ_j / n (zero except at the true class for index labels).
+    """
+
+    def forward(self, output, y):
+        """Per-sample losses (a list of n floats)."""
+        where = f"{type(self).__name__}.forward"
+        rows, cols = _batch_shape(where, output)
+        indices, one_hot = _class_targets(where, y, rows, cols)
+        if indices is not None:
+            compute = lambda: [-math.log(_clip(r[k])) for r, k in zip(output, indices)]
+        else:
+            compute = lambda: [-sum(t * math.log(_clip(p)) for t, p in zip(tr, r))
+                               for r, tr in zip(output, one_hot)]
+        return self._numbers(where, compute, output)
+
+    def backward(self, output, y):
+        """dinputs (n x k) = -y / clip(ŷ) / n."""
+        where = f"{type(self).__name__}.backward"
+        rows, cols = _batch_shape(where, output)
+        indices, one_hot = _class_targets(where, y, rows, cols)
+        if indices is not None:
+            def compute():
+                dinputs = [[0.0] * cols for _ in range(rows)]
+                for i, k in enumerate(indices):
+                    dinputs[i][k] = -1.0 / _clip(output[i][k]) / rows
+                return dinputs
+        else:
+            compute = lambda: [[-t / _clip(p) / rows for t, p in zip(tr, r)]
+                               for r, tr in zip(output, one_hot)]
+        self.dinputs = self._numbers(where, compute, output)
+        return self.dinputs
+
+
+class BinaryCrossEntropy(Loss):
+    """-(y·log ŷ + (1 − y)·log(1 − ŷ)) per output, averaged over a sample's k outputs.
+
+    Use after a ``Sigmoid``: every output is an independent yes/no probability and
+    every target a number in [0, 1] (usually 0 or 1). ŷ is clipped as in
+    ``CategoricalCrossEntropy``. Slope: -(y/ŷ − (1 − y)/(1 − ŷ)) / k / n.
+    """
+
+    def _targets(self, where, output, y):
+        rows, cols = _batch_shape(where, output)
+        y = _value_targets(where, y, rows, cols)
+        for i, target in enumerate(y):
+            for t in target:
+                if not 0 <= t <= 1:
+                    raise ValueError(f"{where}: target {t!r} for sample {i} is outside "
+                                     "[0, 1]; binary targets are 0/1 (or probabilities)")
+        return rows, cols, y
+
+    def forward(self, output, y):
+        """Per-sample losses (a list of n floats)."""
+        where = f"{type(self).__name__}.forward"
+        rows, cols, y = self._targets(where, output, y)
+
+        def compute():
+            losses = []
+            for r, tr in zip(output, y):
+                total = 0.0
+                for p, t in zip(r, tr):
+                    p = _clip(p)
+                    total -= t * math.log(p) + (1.0 - t) * math.log(1.0 - p)
+                losses.append(total / cols)
+            return losses
+        return self._numbers(where, compute, output)
+
+    def backward(self, output, y):
+        """dinputs (n x k) = -(y/ŷ − (1 − y)/(1 − ŷ)) / k / n, ŷ clipped."""
+        where = f"{type(self).__name__}.backward"
+        rows, cols, y = self._targets(where, output, y)
+        count = rows * cols
+
+        def slope(p, t):
+            p = _clip(p)
+            return -(t / p - (1.0 - t) / (1.0 - p)) / count
+        self.dinputs = self._numbers(
+            where, lambda: [[slope(p, t) for p, t in zip(r, tr)] for r, tr in zip(output, y)], output)
+        return self.dinputs
+
+
+class MeanSquaredError(Loss):
+    """(y − ŷ)² averaged over a sample's k outputs: the regression loss.
+
+    Slope: -2·(y − ŷ) / k / n.
+    """
+
+    def forward(self, output, y):
+        """Per-sample losses (a list of n floats)."""
+        where = f"{type(self).__name__}.forward"
+        rows, cols = _batch_shape(where, output)
+        y = _value_targets(where, y, rows, cols)
+        return self._numbers(where, lambda: [
+            sum((t - p) * (t - p) for p, t in zip(r, tr)) / cols
+            for r, tr in zip(output, y)], output)
+
+    def backward(self, output, y):
+        """dinputs (n x k) = -2·(y − ŷ) / k / n."""
+        where = f"{type(self).__name__}.backward"
+        rows, cols = _batch_shape(where, output)
+        y = _value_targets(where, y, rows, cols)
+        factor = -2.0 / (rows * cols)
+        self.dinputs = self._numbers(where, lambda: [
+            [factor * (t - p) for p, t in zip(r, tr)] for r, tr in zip(output, y)], output)
+        return self.dinputs
+
+
+class MeanAbsoluteError(Loss):
+    """|y − ŷ| averaged over a sample's k outputs.
+
+    Slope: sign(ŷ − y) / k / n (taken as 0 where ŷ = y exactly, where |·| has no slope).
+    """
+
+    def forward(self, output, y):
+        """Per-sample losses (a list of n floats)."""
+        where = f"{type(self).__name__}.forward"
+        rows, cols = _batch_shape(where, output)
+        y = _value_targets(where, y, rows, cols)
+        return self._numbers(where, lambda: [
+            sum(abs(t - p) for p, t in zip(r, tr)) / cols
+            for r, tr in zip(output, y)], output)
+
+    def backward(self, output, y):
+        """dinputs (n x k) = sign(ŷ − y) / k / n."""
+        where = f"{type(self).__name__}.backward"
+        rows, cols = _batch_shape(where, output)
+        y = _value_targets(where, y, rows, cols)
+        step = 1.0 / (rows * cols)
+        self.dinputs = self._numbers(where, lambda: [
+            [step if p > t else (-step if p < t else 0.0) for p, t in zip(r, tr)]
+            for r, tr in zip(output, y)], output)
+        return self.dinputs
+
+
+class SoftmaxCrossEntropy:
+    """Softmax followed by categorical cross-entropy, differentiated as one step.
+
+    forward(inputs, y) runs ``Softmax`` on the raw scores (stored as ``self.output``)
+    and returns the mean cross-entropy. backward(output, y), given those softmax
+    outputs ŷ, sets ``dinputs`` = (ŷ − y) / n, y one-hot: the whole Jacobian
+    product of ``Softmax.backward`` collapses to a subtraction (lesson 03 checks the
+    two agree). ``self.activation`` and ``self.loss`` are the two parts it fuses.
+    """
+
+    def __init__(self):
+        self.activation = Softmax()
+        self.loss = CategoricalCrossEntropy()
+        self.output = None
+        self.dinputs = None
+
+    def __repr__(self):
+        return "SoftmaxCrossEntropy()"
+
+    def forward(self, inputs, y):
+        """Softmax of ``inputs`` (n x k raw scores), then the mean loss against ``y``."""
+        self.output = self.activation.forward(inputs)
+        return self.loss.calculate(self.output, y)
+
+    def calculate(self, output, y):
+        """The mean loss of softmax outputs ``output`` (no softmax applied here)."""
+        return self.loss.calculate(output, y)
+
+    def backward(self, output, y):
+        """dinputs (n x k) = (ŷ − y) / n, with ``output`` = ŷ, the softmax outputs."""
+        where = "SoftmaxCrossEntropy.backward"
+        rows, cols = _batch_shape(where, output)
+        indices, one_hot = _class_targets(where, y, rows, cols)
+        if indices is not None:
+            def compute():
+                dinputs = [[p / rows for p in r] for r in output]
+                for i, k in enumerate(indices):
+                    dinputs[i][k] = (output[i][k] - 1.0) / rows
+                return dinputs
+        else:
+            compute = lambda: [[(p - t) / rows for p, t in zip(r, tr)]
+                               for r, tr in zip(output, one_hot)]
+        try:
+            self.dinputs = compute()
+        except TypeError:
+            raise _not_numbers(where, output, "outputs") from None
+        return self.dinputs
+
+    def predictions(self, output):
+        """The predicted class of each sample (argmax of each row)."""
+        return argmax(output)
+
+
+def accuracy(output, y):
+    """The fraction of samples whose largest output is at the true class (0.0 to 1.0).
+
+    ``output`` is n x k scores or probabilities (k >= 2); ``y`` class indices or
+    one-hot rows (the true class is then the row's argmax). For a one-column sigmoid
+    output, compare ``Sigmoid().predictions(output)`` with the 0/1 targets instead.
+
+    >>> accuracy([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]], [0, 1, 1])
+    1.0
+    """
+    rows, cols = _batch_shape("accuracy", output)
+    if cols < 2:
+        raise ShapeError(f"accuracy: needs one column per class (at least 2), got {rows}x{cols}; "
+                         "for a single sigmoid output threshold it with Sigmoid().predictions")
+    indices, one_hot = _class_targets("accuracy", y, rows, cols)
+    if indices is None:
+        indices = argmax([list(target) for target in one_hot])
+    try:
+        predicted = argmax(output)
+    except TypeError:
+        raise _not_numbers("accuracy", output, "outputs") from None
+    return sum(p == t for p, t in zip(predicted, indices)) / rows
