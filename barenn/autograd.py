@@ -351,7 +351,8 @@ class Value:
         return graph.to_dot(self)
 
     def to_svg(self, path=None):
-        """The graph as SVG text; also written atomically to ``path`` if one is given."""
+        """The graph drawn as SVG text; with a ``path``, the picture is written there
+        atomically and the path is returned instead (see barenn.graph.to_svg)."""
         from barenn import graph
         return graph.to_svg(self, path)
 

@@ -64,9 +64,10 @@ def _dot_escape(text):
 
 def to_dot(root, path=None):
     """Graphviz DOT text for the graph that made ``root`` (a Value); every edge is listed,
-    a Value used twice by one operation gives two edges. Written atomically to ``path``
-    if one is given. Render it with ``dot -Tsvg`` if Graphviz is installed; barenn itself
-    does not need it (see :func:`to_svg`)."""
+    a Value used twice by one operation gives two edges. Returns the text; with a
+    ``path``, writes it there atomically instead and returns the path (a string).
+    Render it with ``dot -Tsvg`` if Graphviz is installed; barenn itself does not need
+    it (see :func:`to_svg`)."""
     nodes = root.topological_order()
     ids = {node: f"v{i}" for i, node in enumerate(nodes)}
     lines = ["digraph {", "  rankdir=LR;", '  node [fontname="monospace"];']
@@ -81,7 +82,7 @@ def to_dot(root, path=None):
     lines.append("}")
     text = "\n".join(lines)
     if path is not None:
-        atomic_write_text(path, text + "\n")
+        return atomic_write_text(path, text + "\n")
     return text
 
 
@@ -140,8 +141,9 @@ def to_svg(root, path=None):
     """Draw the graph that made ``root`` as SVG text (pure Python, no Graphviz).
 
     Value boxes show label, data and grad; operation ovals sit in front of the Values they
-    made. Each box and oval is a ``<g>`` with an ``id`` and a ``<title>`` naming it. The
-    text is returned, and also written atomically to ``path`` when one is given.
+    made. Each box and oval is a ``<g>`` with an ``id`` and a ``<title>`` naming it.
+    Returns the SVG text; with a ``path``, writes it there atomically instead and returns
+    the path (a string).
     """
     nodes, column, row = layout(root)
     index = {node: i for i, node in enumerate(nodes)}
@@ -226,7 +228,7 @@ def to_svg(root, path=None):
     parts.append("</svg>")
     text = "\n".join(parts) + "\n"
     if path is not None:
-        atomic_write_text(path, text)
+        return atomic_write_text(path, text)
     return text
 
 

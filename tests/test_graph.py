@@ -109,11 +109,13 @@ def test_layout_runs_left_to_right():
 def test_svg_is_written_atomically_to_a_path(tmp_path):
     o = neuron_graph()
     target = tmp_path / "pictures" / "neuron.svg"
-    text = o.to_svg(target)
-    assert target.read_text(encoding="utf-8") == text
+    written = o.to_svg(target)
+    assert written == str(target)
+    assert target.read_text(encoding="utf-8") == o.to_svg()
     assert os.listdir(target.parent) == ["neuron.svg"]  # no temporary file left behind
     dot_target = tmp_path / "neuron.dot"
-    assert graph.to_dot(o, dot_target) + "\n" == dot_target.read_text(encoding="utf-8")
+    assert graph.to_dot(o, dot_target) == str(dot_target)
+    assert dot_target.read_text(encoding="utf-8") == o.to_dot() + "\n"
 
 
 def test_notebook_repr_is_svg_for_small_graphs_only():
