@@ -201,7 +201,7 @@ def load_dataset(name, seed, data_dir=None, limit=None):
             images, labels = load_mnist(directory, kind="train", limit=limit or 10000)
         except (FileNotFoundError, ValueError) as error:
             raise UserError(str(error)) from None
-        X, y = images.rows(range(len(images))), list(labels)
+        X, y = images.batch(range(len(images))), list(labels)
     else:
         maker = getattr(datasets, name)
         X, y = maker(seed=seed)

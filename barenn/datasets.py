@@ -26,7 +26,10 @@ Helpers:
 * :func:`train_test_split` -- a shuffled (optionally stratified) split.
 * :func:`batches`          -- (X_batch, y_batch) pairs, optionally shuffled.
 
-Real data (the bundled digits, MNIST files) lives elsewhere.
+Real data is read by :mod:`barenn.realdata` and re-exported here:
+
+* :func:`load_digits`    -- the bundled UCI 8x8 digits (1,797 images).
+* :func:`load_mnist`     -- MNIST from its IDX files; :func:`download_mnist` fetches them.
 
 >>> X, y = spiral(samples=4, classes=2, seed=1)
 >>> len(X), len(X[0]), y
@@ -37,6 +40,7 @@ import math
 import numbers
 
 from barenn.rng import make_rng, shuffle as _shuffle_in_place
+from barenn.realdata import download_mnist, load_digits, load_mnist  # noqa: F401  (re-exported)
 
 __all__ = [
     "spiral",

@@ -590,3 +590,11 @@ def test_default_sums_are_the_canonical_ones():
         "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
         "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
     }
+
+
+def test_datasets_reexports_the_real_data_loaders():
+    from barenn import datasets, realdata
+
+    assert datasets.load_digits is realdata.load_digits
+    assert datasets.load_mnist is realdata.load_mnist
+    assert datasets.download_mnist is realdata.download_mnist
