@@ -118,8 +118,8 @@ def main(argv=None):
 
     slow = best_time(jacobian_path, repeats)
     fast = best_time(fused_path, repeats)
-    print(f"Jacobian path: {fmt(slow * 1000, 3)} ms per batch")
-    print(f"fused path:    {fmt(fast * 1000, 3)} ms per batch")
+    print(f"Jacobian path, per batch: {fmt(slow * 1000, 3)} ms")
+    print(f"fused path, per batch:    {fmt(fast * 1000, 3)} ms")
     print(f"fused path: {slow / fast:.1f}x faster")
     lesson.say("""
         The Jacobian path builds a k x k matrix and multiplies by it for every sample;
