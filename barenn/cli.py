@@ -91,9 +91,8 @@ def cmd_tour(args):
     print("It runs every lesson in its quick form; run one alone (barenn lesson N) for the full one.")
     for i, (number, path) in enumerate(lessons):
         print()
-        print("=" * 72)
-        print(f"Lesson {number:02d}: {lesson_summary(path)}   ({path.relative_to(LESSONS_DIR.parent)})")
-        print("=" * 72, flush=True)
+        print(f"[{i + 1}/{len(lessons)}] python {path.relative_to(LESSONS_DIR.parent)} --quick")
+        print(flush=True)
         extra = ["--quick"] + (["--step"] if args.step else [])
         status = _run_lesson(path, extra)
         if status != 0:
