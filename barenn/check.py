@@ -23,6 +23,7 @@ More rows can be plugged in (the scalar autograd engine's cross-check, say): see
 
 import argparse
 import importlib
+import inspect
 import math
 import random
 from collections import namedtuple
@@ -317,8 +318,9 @@ def _builtin_rows(seed):
 # ---------------------------------------------------------------------------------
 # Extra rows from elsewhere in barenn.
 #
-# A function taking no arguments and returning a CheckRow (or a list of them) can
-# be added with ``register_check``; ``run_checks`` calls it after the built-in rows.
+# A function returning a CheckRow (or a list of them) can be added with
+# ``register_check``; ``run_checks`` calls it after the built-in rows, as
+# ``function(seed=seed)`` if it has a ``seed`` parameter, else ``function()``.
 # ``run_checks`` first imports every module in PLUGIN_MODULES that exists, so a
 # module can register its own rows at import time:
 #
@@ -333,13 +335,14 @@ def _builtin_rows(seed):
 # ---------------------------------------------------------------------------------
 
 EXTRA_CHECKS = []
-PLUGIN_MODULES = ["barenn.autograd", "barenn.scalar_nn"]
+PLUGIN_MODULES = ["barenn.bridge", "barenn.autograd", "barenn.scalar_nn"]
 
 
 def register_check(function):
-    """Add ``function`` (no arguments -> CheckRow or list of CheckRows) to the
-    checks ``run_checks`` runs. Registering the same function twice adds it once.
-    Returns the function, so it can be used as a decorator."""
+    """Add ``function`` (-> CheckRow or list of CheckRows) to the checks
+    ``run_checks`` runs. It is called with ``seed=`` (run_checks' seed) if it has a
+    parameter named ``seed``, else with no arguments. Registering the same function
+    twice adds it once. Returns the function, so it can be used as a decorator."""
     if not callable(function):
         raise TypeError(f"register_check: expected a function, got {type(function).__name__}")
     if function not in EXTRA_CHECKS:
@@ -356,12 +359,19 @@ def _load_plugins():
                 raise
 
 
-def _extra_rows():
+def _takes_seed(function):
+    try:
+        return "seed" in inspect.signature(function).parameters
+    except (TypeError, ValueError):  # some builtins have no signature
+        return False
+
+
+def _extra_rows(seed):
     rows = []
     for function in EXTRA_CHECKS:
         label = getattr(function, "__name__", repr(function))
         try:
-            result = function()
+            result = function(seed=seed) if _takes_seed(function) else function()
         except Exception as error:  # a broken extra check must show, not hide the table
             rows.append(CheckRow(f"{label}: {type(error).__name__}: {error}",
                                  math.nan, math.nan, False))
@@ -376,7 +386,7 @@ def run_checks(seed=0):
     mask, each loss), "fused softmax+CE vs Jacobian path", then any extra rows
     (see ``register_check``). Shapes and values are drawn from ``seed``."""
     _load_plugins()
-    return _builtin_rows(seed) + _extra_rows()
+    return _builtin_rows(seed) + _extra_rows(seed)
 
 
 def _number(x):

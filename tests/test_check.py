@@ -157,22 +157,22 @@ def test_fused_row_compares_two_exact_formulas():
 
 # --- run_checks and the hook -------------------------------------------------------------------
 
-@pytest.mark.parametrize("seed", range(12))
-def test_run_checks_every_row_passes_on_random_shapes(seed):
-    rows = run_checks(seed)
-    names = [r.name for r in rows]
-    assert names[:len(REQUIRED_ROWS)] == REQUIRED_ROWS
-    for r in rows:
-        assert isinstance(r, CheckRow)
-        assert r.passed, r
-        assert 0.0 <= r.max_abs < 1e-7
-
-
 @pytest.fixture
 def clean_extras(monkeypatch):
     monkeypatch.setattr(check, "EXTRA_CHECKS", [])
     monkeypatch.setattr(check, "PLUGIN_MODULES", [])
     return check.EXTRA_CHECKS
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_run_checks_every_row_passes_on_random_shapes(seed, clean_extras):
+    rows = run_checks(seed)
+    names = [r.name for r in rows]
+    assert names == REQUIRED_ROWS
+    for r in rows:
+        assert isinstance(r, CheckRow)
+        assert r.passed, r
+        assert 0.0 <= r.max_abs < 1e-7
 
 
 def test_register_check_adds_rows_once(clean_extras):
@@ -189,6 +189,19 @@ def test_register_check_adds_rows_once(clean_extras):
     assert names[len(REQUIRED_ROWS):] == ["extra", "two a", "two b"]
     with pytest.raises(TypeError, match="register_check"):
         register_check("not a function")
+
+
+def test_extra_checks_get_the_seed_when_they_take_one(clean_extras):
+    seen = []
+
+    def with_seed(seed=0):
+        seen.append(seed)
+        return CheckRow("with seed", 0.0, 0.0, True)
+
+    register_check(with_seed)
+    register_check(lambda: CheckRow("without", 0.0, 0.0, True))
+    names = [r.name for r in run_checks(5)]
+    assert seen == [5] and names[-2:] == ["with seed", "without"]
 
 
 def test_a_raising_extra_check_is_a_failed_row(clean_extras):
