@@ -45,13 +45,23 @@ def _batch_shape(where, m, columns=None):
     the number of columns differs. Shared by the layers, activations and losses so
     every part words these errors the same way.
     """
-    rows, cols = shape(m)
+    rows, cols = _shape(where, m)
     if rows == 0 or cols == 0:
         raise ShapeError(f"{where}: got an empty batch ({rows}x{cols}); "
                          "a batch needs at least one sample with at least one value")
     if columns is not None and cols != columns:
         raise ShapeError(f"{where}: expected {columns} columns, got a {rows}x{cols} matrix")
     return rows, cols
+
+
+def _shape(where, m):
+    """``shape(m)``, with errors that also name the part that was handed ``m``."""
+    try:
+        return shape(m)
+    except ShapeError as error:
+        raise ShapeError(f"{where}: {error}") from None
+    except TypeError as error:
+        raise TypeError(f"{where}: {error}") from None
 
 
 def _not_numbers(where, m, what="inputs"):
@@ -69,7 +79,7 @@ def _same_shape(where, dvalues, output):
     if output is None:
         raise RuntimeError(f"{where}: call forward() before backward()")
     expected = shape(output)
-    got = shape(dvalues)
+    got = _shape(where, dvalues)
     if got != expected:
         raise ShapeError(f"{where}: dvalues must have the output's shape "
                          f"{expected[0]}x{expected[1]}, got {got[0]}x{got[1]}")

@@ -195,8 +195,10 @@ def test_errors(cls):
     part = cls()
     with pytest.raises(RuntimeError, match="forward"):
         part.backward([[1.0]])
-    with pytest.raises(ShapeError, match="ragged"):
+    with pytest.raises(ShapeError, match=rf"{cls.__name__}\.forward: .*ragged"):
         part.forward([[1.0, 2.0], [3.0]])
+    with pytest.raises(TypeError, match=rf"{cls.__name__}\.forward: .*list of rows"):
+        part.forward([1.0, 2.0])
     with pytest.raises(ShapeError, match="empty"):
         part.forward([])
     with pytest.raises(TypeError, match=r"\[1\]\[0\] is 'a'"):

@@ -1,13 +1,12 @@
 """check.py: compare, numeric gradients, the per-part rows, the table and its exit code."""
 
 import math
-import random
 import sys
 
 import pytest
 
 from barenn import check
-from barenn.activations import ReLU, Sigmoid, Softmax
+from barenn.activations import ReLU, Sigmoid
 from barenn.check import (
     ATOL,
     RTOL,
