@@ -114,7 +114,7 @@ def cmd_tour(args):
 def cmd_check(args):
     from barenn import check
 
-    return check.main([])
+    return check.main(["--seed", str(args.seed)])
 
 
 def _one_neuron_graph():
@@ -348,6 +348,7 @@ def make_parser():
     p.set_defaults(run=cmd_lesson)
 
     p = sub.add_parser("check", help="gradient checks and engine cross-checks")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random test inputs")
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("train", help="train a network on a built-in dataset")

@@ -58,3 +58,22 @@ def test_user_mistakes_get_one_line_and_status_2(args, expected):
 def test_main_returns_2_in_process(capsys):
     assert cli.main(["train", "nosuchset"]) == 2
     assert "nosuchset" in capsys.readouterr().err
+
+
+def test_check_command_passes_every_row():
+    result = run("check", "--seed", "3")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "fused softmax+CE vs Jacobian path" in result.stdout
+    summary = result.stdout.strip().splitlines()[-1]
+    passed, total = summary.split()[0], summary.split()[2]
+    assert summary == f"{total} of {total} checks passed" and passed == total
+
+
+def test_lessons_lists_every_lesson_with_one_line():
+    result = run("lessons")
+    assert result.returncode == 0
+    lines = result.stdout.strip().splitlines()
+    files = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.py"))
+    assert len(lines) == len(files)
+    for line, path in zip(lines, files):
+        assert line.split()[0] == str(int(path.name[:2]))
