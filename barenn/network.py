@@ -467,81 +467,97 @@ class Network:
         targets = self._targets(y)
         if self.accuracy_kind == "regression" and self.regression_precision is None:
             self.regression_precision = self._precision(targets)
-        precision = self.regression_precision
         batch_size = n if batch_size is None else min(batch_size, n)
         n_batches = -(-n // batch_size)
+        if seed is None and rng is None:
+            rng = random.Random()  # no seed: a fresh order every run, on purpose
         trainable = self.trainable_layers()
-        regularized = [layer for layer in self.layers if _has_regularizer(layer)]
-        loss_fn = self.loss
-        optimizer = self.optimizer
         first = self.epochs_trained
         history = History()
         progress = Progress(epochs, n_batches, first_epoch=first, verbose=verbose, every=every)
-        order = list(range(n))
-        if seed is None and rng is None:
-            rng = random.Random()  # no seed: a fresh order every run, on purpose
         try:
             for epoch in range(first, first + epochs):
-                if n_batches > 1 and shuffle:
-                    # From the sample order 0..n-1 each time, so that an epoch's order
-                    # depends on (seed, epoch) alone, not on the epochs before it.
-                    generator = rng if rng is not None else random.Random(f"barenn.fit:{seed}:{epoch}")
-                    order = list(range(n))
-                    shuffle_in_place(order, generator)
-                loss_sum = reg_sum = 0.0
-                hits = count = seen = 0
-                for b in range(n_batches):
-                    if n_batches == 1:
-                        X_b, y_b, t_b = X, y, targets
-                    else:
-                        chunk = order[b * batch_size:(b + 1) * batch_size]
-                        X_b = [X[i] for i in chunk]
-                        y_b = [y[i] for i in chunk]
-                        t_b = [targets[i] for i in chunk]
-                    try:
-                        output = self.forward(X_b, training=True)
-                        data_loss = loss_fn.calculate(output, y_b)
-                        reg_loss = sum(map(regularization_loss, regularized)) if regularized else 0.0
-                        if not (math.isfinite(data_loss) and math.isfinite(reg_loss)):
-                            raise self._diverged(epoch, b, n_batches,
-                                                 f"the loss is {data_loss + reg_loss}")
-                        right, answers = self._hits(output, t_b, precision)
-                        self.backward(output, y_b)
-                        optimizer.step(trainable)
-                    except OverflowError as error:
-                        raise self._diverged(epoch, b, n_batches, f"a number overflowed ({error})") from None
-                    size = len(X_b)
-                    loss_sum += data_loss * size
-                    reg_sum += reg_loss * size
-                    seen += size
-                    hits += right
-                    count += answers
-                    progress.batch(epoch, b + 1, (loss_sum + reg_sum) / seen, hits / count)
-                for layer in trainable:
-                    for name, value, _ in layer.params():
-                        if not _finite_matrix(value):
-                            raise self._diverged(epoch, None, n_batches,
-                                                 f"the {name} of {layer!r} became NaN or infinite")
-                if n_batches == 1:  # the batch's own mean, exactly (the walkthrough's figure)
-                    epoch_loss, epoch_reg = data_loss, reg_loss
-                else:               # the mean over samples: batches weighted by their size
-                    epoch_loss, epoch_reg = loss_sum / n, reg_sum / n
-                accuracy = hits / count
+                order = self._epoch_order(n, epoch, seed, rng) if shuffle and n_batches > 1 else None
+                batches = _batches(X, y, targets, batch_size, order)
+                data_loss, reg_loss, accuracy = self._train_epoch(epoch, batches, n_batches,
+                                                                  trainable, progress)
+                self._check_parameters(epoch, trainable)
                 val_loss = val_accuracy = None
                 if validation is not None:
                     val_loss, val_accuracy = self._measure(X_val, y_val, val_targets, None)
-                history.record(epoch, epoch_loss, epoch_reg, accuracy,
-                               optimizer.current_learning_rate, val_loss, val_accuracy)
+                rate = self.optimizer.current_learning_rate
+                history.record(epoch, data_loss, reg_loss, accuracy, rate, val_loss, val_accuracy)
                 self.epochs_trained = epoch + 1
-                progress.epoch(epoch, epoch_loss + epoch_reg, accuracy,
-                               optimizer.current_learning_rate, val_loss, val_accuracy)
+                progress.epoch(epoch, data_loss + reg_loss, accuracy, rate, val_loss, val_accuracy)
         finally:
             progress.close()
         return history
 
+    @staticmethod
+    def _epoch_order(n, epoch, seed, rng):
+        """The order of the n samples in this epoch.
+
+        Always shuffled from 0..n-1, so that without ``rng`` an epoch's order depends
+        on (seed, epoch) alone, not on the epochs before it (resuming is exact).
+        """
+        generator = rng if rng is not None else random.Random(f"barenn.fit:{seed}:{epoch}")
+        order = list(range(n))
+        shuffle_in_place(order, generator)
+        return order
+
+    def _train_epoch(self, epoch, batches, n_batches, trainable, progress):
+        """One pass over the batches; returns (data loss, regularization loss, accuracy).
+
+        With one batch the losses are that batch's own means (exactly the
+        walkthrough's figures); with several, means over the samples.
+        """
+        regularized = [layer for layer in self.layers if _has_regularizer(layer)]
+        loss_sum = reg_sum = 0.0
+        hits = count = seen = 0
+        for b, (X_b, y_b, t_b) in enumerate(batches):
+            data_loss, reg_loss, right, answers = self._train_step(
+                X_b, y_b, t_b, trainable, regularized, (epoch, b, n_batches))
+            size = len(X_b)
+            loss_sum += data_loss * size
+            reg_sum += reg_loss * size
+            seen += size
+            hits += right
+            count += answers
+            progress.batch(epoch, b + 1, (loss_sum + reg_sum) / seen, hits / count)
+        if n_batches == 1:
+            return data_loss, reg_loss, hits / count
+        return loss_sum / seen, reg_sum / seen, hits / count
+
+    def _train_step(self, X_b, y_b, t_b, trainable, regularized, where):
+        """Forward, loss, accuracy, backward and update on one batch.
+
+        Returns (data loss, regularization loss, right answers, answers).
+        ``where`` = (epoch, batch index, batches) for the divergence message.
+        """
+        try:
+            output = self.forward(X_b, training=True)
+            data_loss = self.loss.calculate(output, y_b)
+            reg_loss = sum(map(regularization_loss, regularized)) if regularized else 0.0
+            if not (math.isfinite(data_loss) and math.isfinite(reg_loss)):
+                raise self._diverged(*where, f"the loss is {data_loss + reg_loss}")
+            right, answers = self._hits(output, t_b, self.regression_precision)
+            self.backward(output, y_b)
+            self.optimizer.step(trainable)
+        except OverflowError as error:
+            raise self._diverged(*where, f"a number overflowed ({error})") from None
+        return data_loss, reg_loss, right, answers
+
+    def _check_parameters(self, epoch, trainable):
+        """Stop if the last update left a NaN or infinity in any parameter."""
+        for layer in trainable:
+            for name, value, _ in layer.params():
+                if not _finite_matrix(value):
+                    raise self._diverged(epoch, None, None,
+                                         f"the {name} of {layer!r} became NaN or infinite")
+
     def _diverged(self, epoch, batch, n_batches, what):
         where = f"epoch {epoch}"
-        if batch is not None and n_batches > 1:
+        if batch is not None and n_batches and n_batches > 1:
             where += f", batch {batch + 1} of {n_batches}"
         lr = getattr(self.optimizer, "learning_rate", None)
         advice = (f"the learning rate ({lr:g}) is probably too large; try a smaller one, "
@@ -792,6 +808,21 @@ def _layer_from_dict(index, entry):
         raise
     except (KeyError, TypeError, ValueError) as error:
         raise _LoadError(f"layer {index} ({name}): bad settings ({type(error).__name__}: {error})") from None
+
+
+def _batches(X, y, targets, batch_size, order=None):
+    """(X_b, y_b, targets_b) for each batch, in ``order`` (None: as they come).
+
+    The whole set is passed on as it is (no copy) when it is one batch.
+    """
+    if batch_size >= len(X):
+        yield X, y, targets
+        return
+    if order is None:
+        order = range(len(X))
+    for start in range(0, len(X), batch_size):
+        chunk = order[start:start + batch_size]
+        yield [X[i] for i in chunk], [y[i] for i in chunk], [targets[i] for i in chunk]
 
 
 def _has_regularizer(layer):
