@@ -110,11 +110,20 @@ def test_fit_on_a_terminal_ends_with_a_newline(monkeypatch):
 
 
 def test_the_line_is_closed_when_training_fails(monkeypatch):
+    from barenn.activations import Linear
+    from barenn.losses import MeanSquaredError
+    from barenn.network import TrainingDiverged
+    from barenn.optimizers import SGD
+
     stream = Terminal()
     monkeypatch.setattr("sys.stderr", stream)
-    with pytest.raises(ValueError):
-        network().fit(X, Y[:-1] + [7], epochs=3)  # a label out of range
-    assert stream.getvalue() in ("", "\n") or stream.getvalue().endswith("\n")
+    net = Network([Dense(1, 8, seed=1, init="he"), ReLU(), Dense(8, 1, seed=2), Linear()],
+                  MeanSquaredError(), SGD(learning_rate=50.0))
+    inputs = [[i / 10] for i in range(20)]
+    with pytest.raises(TrainingDiverged):
+        net.fit(inputs, [[2 * x[0] + 1] for x in inputs], epochs=200)
+    text = stream.getvalue()
+    assert text.startswith("\repoch 0/199") and text.endswith("\n") and text.count("\n") == 1
 
 
 def test_bad_arguments():
