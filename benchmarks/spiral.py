@@ -1,0 +1,283 @@
+"""What does barenn.Network cost, next to the same network written straight through?
+
+Run from the repository root (no install needed)::
+
+    python benchmarks/spiral.py                 # speed table, then the run to 95 % (a few minutes)
+    python benchmarks/spiral.py --no-reach      # only the speed table (about a minute)
+    python benchmarks/spiral.py --rounds 9      # more rounds: steadier minimums on a busy machine
+
+The network is the walkthrough's: 300 spiral points (3 classes), Dense(2, 64), ReLU,
+Dense(64, 3), Softmax with categorical cross-entropy, Adam(learning_rate=0.05,
+decay=5e-7), full batch (one update an epoch). Data and starting weights come from
+one ``NumpyLegacy(0)`` stream (the walkthrough's numbers), and both versions start
+from copies of the same weights.
+
+Two versions of one training epoch are timed in the same run:
+
+* **Network**: ``barenn.network.Network(...).fit(X, y, epochs=K, verbose=0)``, with
+  every check, the History and the NaN watch it always does;
+* **straight line**: the same forward pass, loss, accuracy, backward pass and Adam
+  step written out inline below (``StraightLine.epoch``), with plain list
+  comprehensions and the best kernel for each product (an inline sum for an inner
+  size of 2 or 3, ``sumprod`` for longer ones: the kernels ``barenn.matrix`` uses),
+  no checks, no objects per layer.
+
+First both versions are checked to compute the same loss and accuracy at epoch 0
+(the walkthrough's ``loss: 1.099``, ``accuracy: 0.360``) and after a few epochs.
+Then they take turns for ``--rounds`` rounds of ``--epochs`` epochs each (both
+continue training, so at every round they are at the same point); the time per
+epoch is the minimum over the rounds (load from other programs only ever adds
+time). The ratio Network / straight line is barenn's overhead; the goal is 1.2 or
+less. Last, each version trains from the start until its accuracy reaches
+``--target`` (0.95), printing the epoch and the seconds that took.
+"""
+
+import argparse
+import copy
+import gc
+import math
+import os
+import platform
+import sys
+import time
+from operator import mul
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+
+# noqa: E402 below: imported after the path set-up, so no install is needed.
+from barenn.activations import ReLU, Softmax  # noqa: E402
+from barenn.datasets import spiral  # noqa: E402
+from barenn.layers import Dense  # noqa: E402
+from barenn.losses import CategoricalCrossEntropy  # noqa: E402
+from barenn.matrix import HAS_MATH_SUMPROD  # noqa: E402
+from barenn.network import Network  # noqa: E402
+from barenn.optimizers import Adam  # noqa: E402
+from barenn.rng import NumpyLegacy  # noqa: E402
+
+LEARNING_RATE = 0.05
+DECAY = 5e-7
+BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7
+CLIP = 1e-7  # predictions are clipped to [1e-7, 1 - 1e-7] before the log, as in barenn.losses
+
+
+def make_problem():
+    """The walkthrough's data and starting weights from one NumpyLegacy(0) stream.
+
+    Returns X (300 x 2), y (300 class indices), W1 (2 x 64), W2 (64 x 3).
+    """
+    rng = NumpyLegacy(0)
+    X, y = spiral(100, 3, rng=rng)
+    W1 = Dense(2, 64, rng=rng).weights
+    W2 = Dense(64, 3, rng=rng).weights
+    return X, y, W1, W2
+
+
+def make_network(W1, W2):
+    """barenn's version, starting from copies of W1 and W2."""
+    first, second = Dense(2, 64), Dense(64, 3)
+    first.weights, second.weights = copy.deepcopy(W1), copy.deepcopy(W2)
+    return Network([first, ReLU(), second, Softmax()], loss=CategoricalCrossEntropy(),
+                   optimizer=Adam(learning_rate=LEARNING_RATE, decay=DECAY))
+
+
+if HAS_MATH_SUMPROD:
+    _sumprod = math.sumprod
+
+    def _products(rows, columns):
+        """Every row against every column, one C-level reduction per element."""
+        return [[_sumprod(r, c) for c in columns] for r in rows]
+else:
+    def _products(rows, columns):
+        """Every row against every column (sum(map(mul)) is sumprod before 3.12)."""
+        return [[sum(map(mul, r, c)) for c in columns] for r in rows]
+
+
+class StraightLine:
+    """The 2-64-3 spiral network with Adam, one epoch written out in one method.
+
+    Parameters are plain lists: W1 2 x 64, b1 64, W2 64 x 3, b2 3 (biases as flat
+    lists); Adam keeps a momentum m and a cache v of the same shape for each.
+    """
+
+    def __init__(self, W1, W2):
+        self.W1 = [list(r) for r in W1]
+        self.b1 = [0.0] * len(W1[0])
+        self.W2 = [list(r) for r in W2]
+        self.b2 = [0.0] * len(W2[0])
+        self.adam = {name: ([[0.0] * len(r) for r in p], [[0.0] * len(r) for r in p])
+                     for name, p in (("W1", self.W1), ("W2", self.W2))}
+        self.adam["b1"] = ([[0.0] * len(self.b1)], [[0.0] * len(self.b1)])
+        self.adam["b2"] = ([[0.0] * len(self.b2)], [[0.0] * len(self.b2)])
+        self.iterations = 0
+
+    def epoch(self, X, y):
+        """One full-batch epoch; returns (loss, accuracy) measured before the update."""
+        n = len(X)
+        W1, b1, W2, b2 = self.W1, self.b1, self.W2, self.b2
+        exp, log = math.exp, math.log
+
+        # Forward, layer 1: an inner size of 2, so two products inline per element.
+        u0, u1 = W1
+        z1 = [[x0 * a + x1 * b + c for a, b, c in zip(u0, u1, b1)] for x0, x1 in X]
+        h = [[v if v > 0 else 0.0 for v in r] for r in z1]
+        # Layer 2: an inner size of 64, one sumprod per element against W2's columns.
+        W2_columns = list(zip(*W2))
+        z2 = [[s + c for s, c in zip(r, b2)] for r in _products(h, W2_columns)]
+        # Softmax (largest score subtracted first), loss, accuracy.
+        probs = []
+        for r in z2:
+            top = max(r)
+            e = [exp(v - top) for v in r]
+            total = sum(e)
+            probs.append([v / total for v in e])
+        loss = -sum(log(min(max(p[k], CLIP), 1.0 - CLIP)) for p, k in zip(probs, y)) / n
+        right = sum(p.index(max(p)) == k for p, k in zip(probs, y))
+
+        # Backward: softmax + cross-entropy fused, dscores = (probs - one_hot(y)) / n.
+        dz2 = [[p / n for p in r] for r in probs]
+        for r, p, k in zip(dz2, probs, y):
+            r[k] = (p[k] - 1.0) / n
+        dz2_columns = list(zip(*dz2))
+        dW2 = _products(list(zip(*h)), dz2_columns)
+        db2 = [sum(c) for c in dz2_columns]
+        # dh = dz2 @ W2.T (an inner size of 3, inline), through the ReLU at once.
+        w0, w1, w2 = W2_columns
+        dz1 = [[d0 * a + d1 * b + d2 * c if z > 0 else 0.0 for a, b, c, z in zip(w0, w1, w2, zr)]
+               for (d0, d1, d2), zr in zip(dz2, z1)]
+        dz1_columns = list(zip(*dz1))
+        dW1 = _products(list(zip(*X)), dz1_columns)
+        db1 = [sum(c) for c in dz1_columns]
+
+        # Adam, with bias correction and the walkthrough's decay.
+        lr = LEARNING_RATE / (1.0 + DECAY * self.iterations)
+        t = self.iterations + 1
+        c1, c2 = 1 - BETA_1 ** t, 1 - BETA_2 ** t
+        new = {}
+        for name, value, grad in (("W1", W1, dW1), ("b1", [b1], [db1]),
+                                  ("W2", W2, dW2), ("b2", [b2], [db2])):
+            m_old, v_old = self.adam[name]
+            m = [[BETA_1 * mi + (1 - BETA_1) * g for mi, g in zip(mr, gr)]
+                 for mr, gr in zip(m_old, grad)]
+            v = [[BETA_2 * vi + (1 - BETA_2) * g * g for vi, g in zip(vr, gr)]
+                 for vr, gr in zip(v_old, grad)]
+            self.adam[name] = (m, v)
+            new[name] = [[w - lr * (mi / c1) / (math.sqrt(vi / c2) + EPSILON)
+                          for w, mi, vi in zip(wr, mr, vr)] for wr, mr, vr in zip(value, m, v)]
+        self.W1, self.W2 = new["W1"], new["W2"]
+        self.b1, self.b2 = new["b1"][0], new["b2"][0]
+        self.iterations += 1
+        return loss, right / n
+
+
+def check_agreement(X, y, W1, W2, epochs):
+    """Both versions' loss and accuracy for the first ``epochs`` epochs; they must agree."""
+    straight = StraightLine(W1, W2)
+    network = make_network(W1, W2)
+    history = network.fit(X, y, epochs=epochs, verbose=0)
+    rows = []
+    for epoch in range(epochs):
+        loss, accuracy = straight.epoch(X, y)
+        rows.append((epoch, loss, history.loss[epoch], accuracy, history.accuracy[epoch]))
+    worst = max(abs(a - b) for _, a, b, _, _ in rows)
+    same_accuracy = all(a == b for *_, a, b in rows)
+    return rows, worst, same_accuracy
+
+
+def time_both(X, y, W1, W2, rounds, epochs):
+    """Seconds per epoch (minimum over rounds) of the straight line and of the Network."""
+    straight = StraightLine(W1, W2)
+    network = make_network(W1, W2)
+    best = {"straight": math.inf, "network": math.inf}
+    for _ in range(rounds):
+        gc.collect()
+        start = time.perf_counter()
+        for _ in range(epochs):
+            straight.epoch(X, y)
+        best["straight"] = min(best["straight"], (time.perf_counter() - start) / epochs)
+        gc.collect()
+        start = time.perf_counter()
+        network.fit(X, y, epochs=epochs, verbose=0)
+        best["network"] = min(best["network"], (time.perf_counter() - start) / epochs)
+    return best
+
+
+def reach_straight(X, y, W1, W2, target, max_epochs):
+    """(first epoch whose accuracy >= target, seconds of training until then)."""
+    straight = StraightLine(W1, W2)
+    start = time.perf_counter()
+    for epoch in range(max_epochs):
+        _, accuracy = straight.epoch(X, y)
+        if accuracy >= target:
+            return epoch, time.perf_counter() - start
+    return None, time.perf_counter() - start
+
+
+def reach_network(X, y, W1, W2, target, max_epochs):
+    """The same for the Network: fit one epoch at a time and read its History."""
+    network = make_network(W1, W2)
+    start = time.perf_counter()
+    for epoch in range(max_epochs):
+        history = network.fit(X, y, epochs=1, verbose=0)
+        if history.accuracy[-1] >= target:
+            return history.epoch[-1], time.perf_counter() - start
+    return None, time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="timing rounds (default 5)")
+    parser.add_argument("--epochs", type=int, default=40, help="epochs per round (default 40)")
+    parser.add_argument("--check-epochs", type=int, default=10,
+                        help="epochs over which the two versions must agree (default 10)")
+    parser.add_argument("--target", type=float, default=0.95, help="accuracy to reach (default 0.95)")
+    parser.add_argument("--max-epochs", type=int, default=10000,
+                        help="give up reaching the target after this many epochs (default 10000)")
+    parser.add_argument("--no-reach", action="store_true", help="skip the runs to the target accuracy")
+    args = parser.parse_args(argv)
+
+    X, y, W1, W2 = make_problem()
+    print(f"barenn spiral benchmark: 2-64-3 network, 300 points, full batch, "
+          f"Adam(learning_rate={LEARNING_RATE}, decay={DECAY})")
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}), "
+          f"math.sumprod {'yes' if HAS_MATH_SUMPROD else 'no (sum(map(mul)) instead)'}, "
+          f"{platform.machine()}, {os.cpu_count()} CPUs")
+    print(f"command: python {' '.join(['benchmarks/spiral.py'] + sys.argv[1:])}")
+
+    rows, worst, same_accuracy = check_agreement(X, y, W1, W2, args.check_epochs)
+    print()
+    print("Same numbers? (loss and accuracy before each epoch's update)")
+    print(f"{'epoch':>5}  {'straight loss':>18}  {'Network loss':>18}  {'straight acc':>12}  {'Network acc':>11}")
+    for epoch, a, b, acc_a, acc_b in rows:
+        if epoch in (0, 1, 2) or epoch == len(rows) - 1:
+            print(f"{epoch:>5}  {a:>18.15f}  {b:>18.15f}  {acc_a:>12.3f}  {acc_b:>11.3f}")
+    print(f"epoch: 0,loss: {rows[0][2]:.3f},accuracy: {rows[0][4]:.3f}   (the walkthrough's line)")
+    agree = worst <= 1e-12 and same_accuracy
+    print(f"largest loss difference over {len(rows)} epochs: {worst:.1e}, accuracies "
+          f"{'identical' if same_accuracy else 'DIFFERENT'} -> {'agree' if agree else 'DO NOT AGREE'}")
+    if not agree:
+        return 1
+
+    best = time_both(X, y, W1, W2, args.rounds, args.epochs)
+    ratio = best["network"] / best["straight"]
+    print()
+    print(f"Time per epoch (minimum of {args.rounds} rounds of {args.epochs} epochs each)")
+    print(f"{'version':<14}  {'ms / epoch':>10}  {'epochs / s':>10}")
+    for name, label in (("straight", "straight line"), ("network", "Network.fit")):
+        print(f"{label:<14}  {best[name] * 1e3:>10.2f}  {1 / best[name]:>10.1f}")
+    verdict = "within" if ratio <= 1.2 else "OVER"
+    print(f"ratio Network / straight line: {ratio:.3f}  ({verdict} the 1.2x goal)")
+
+    if not args.no_reach:
+        print()
+        print(f"Training from the start until accuracy >= {args.target}")
+        print(f"{'version':<14}  {'epoch':>6}  {'seconds':>8}")
+        for label, run in (("straight line", reach_straight), ("Network.fit", reach_network)):
+            gc.collect()
+            epoch, seconds = run(X, y, W1, W2, args.target, args.max_epochs)
+            shown = "never" if epoch is None else str(epoch)
+            print(f"{label:<14}  {shown:>6}  {seconds:>8.1f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
