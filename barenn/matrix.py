@@ -27,7 +27,7 @@ Rules every function here keeps:
 """
 
 import math
-from itertools import compress, repeat
+from itertools import chain, compress
 from numbers import Number
 from operator import add as _add, itemgetter, mul as _mul, sub as _sub, truediv as _truediv
 
@@ -47,20 +47,25 @@ class ShapeError(ValueError):
 # math.sumprod (Python 3.12+) runs the whole reduction in C; before 3.12 the best
 # pure-Python equivalent is sum(map(mul, u, v)), which still never enters the
 # interpreter loop per element. An index-based loop is several times slower.
-try:
-    sumprod = math.sumprod
-except AttributeError:  # Python 3.10 and 3.11
-    def sumprod(u, v):
-        """Sum of products of two equal-length sequences (``math.sumprod`` before 3.12)."""
-        return sum(map(_mul, u, v))
+def _sumprod_fallback(u, v):
+    """Sum of products of two equal-length sequences (``math.sumprod`` before 3.12)."""
+    return sum(map(_mul, u, v))
+
 
 HAS_MATH_SUMPROD = hasattr(math, "sumprod")
+sumprod = math.sumprod if HAS_MATH_SUMPROD else _sumprod_fallback
 
 # A row of the left matrix is multiplied in its sparse form (only its non-zero
 # entries, gathered with itemgetter) when at least this share of it is zeros.
-# Measured in benchmarks/matmul.py: gathering pays off sooner without math.sumprod,
-# because the dense reduction is slower there.
-SPARSE_ZERO_SHARE = 0.5 if HAS_MATH_SUMPROD else 0.3
+# Measured (benchmarks/matmul.py and a sweep over zero shares): the sparse form
+# wins from about 30 % zeros with sum(map(mul)), but only from about 60 % with
+# math.sumprod, whose dense reduction is much faster.
+SPARSE_ZERO_SHARE = 0.6 if HAS_MATH_SUMPROD else 0.3
+
+# Rows are only inspected for zeros when the product has at least this many
+# columns: the look at a row must be cheap next to the row's m reductions, and a
+# product with only a few columns cannot win it back.
+SPARSE_MIN_COLUMNS = 16
 
 
 def format_shape(dims):
@@ -78,6 +83,10 @@ def _shape(m, op, name="matrix"):
         raise TypeError(f"{op}: expected the {name} as a list of rows, got {_describe(m)}")
     if not m:
         return (0, 0)
+    # The common case in one C-level pass each: all rows plain lists (or tuples)
+    # of one length. Anything else takes the loop below, which names the bad row.
+    if set(map(type, m)) <= _ROW_TYPES and len(set(map(len, m))) == 1:
+        return (len(m), len(m[0]))
     first = m[0]
     if not isinstance(first, (list, tuple)):
         raise TypeError(
@@ -96,45 +105,55 @@ def _shape(m, op, name="matrix"):
     return (len(m), cols)
 
 
-def _first_non_number(m):
-    for i, r in enumerate(m):
-        for j, v in enumerate(r):
-            if not isinstance(v, Number) or isinstance(v, complex):
-                return i, j, v
-    return None
+_ROW_TYPES = {list, tuple}
+
+
+def _is_number(value):
+    return isinstance(value, Number) and not isinstance(value, complex)
 
 
 def _type_error(op, *named):
-    """Build the TypeError for the first non-number among the named matrices."""
+    """The TypeError for the first non-number among the named matrices.
+
+    ``named`` holds (name, matrix) pairs of matrices whose shape is already known
+    to be fine. If every element is a number after all (say a Decimal that will
+    not add to a float), the error says that the values do not combine.
+    """
     for name, m in named:
-        found = _first_non_number(m)
-        if found:
-            i, j, v = found
-            where = f"position {j}" if "vector" in name else f"row {i}, column {j}"
-            return TypeError(
-                f"{op}: every element must be a number, but the {name} has {_describe(v)} at {where}"
-            )
-    return None
+        for i, r in enumerate(m):
+            for j, v in enumerate(r):
+                if not _is_number(v):
+                    where = f"position {j}" if "vector" in name else f"row {i}, column {j}"
+                    return TypeError(
+                        f"{op}: every element must be a number, but the {name} has "
+                        f"{_describe(v)} at {where}"
+                    )
+    names = " and ".join(name for name, _ in named)
+    return TypeError(f"{op}: the numbers in the {names} cannot be added and multiplied together")
+
+
+def _check_numbers(m, op, name):
+    """Raise the TypeError of ``_type_error`` unless every element of ``m`` is a number.
+
+    ``sum`` is the cheapest complete check: it runs in C and raises TypeError for
+    anything that cannot be added (a string, None, a nested list), where the
+    arithmetic itself might not ('a' * 2 is 'aa').
+    """
+    try:
+        sum(chain.from_iterable(m))
+    except TypeError:
+        raise _type_error(op, (name, m)) from None
 
 
 def _matrix(m, op, name="matrix"):
-    """Shape of ``m`` after checking it is a matrix of numbers.
-
-    ``sum`` over each row is the cheapest complete check: it runs in C and raises
-    TypeError for anything that cannot be added (a string, None, a nested list),
-    where the arithmetic itself might not ('a' * 2 is 'aa').
-    """
+    """Shape of ``m`` after checking it is a matrix of numbers."""
     dims = _shape(m, op, name)
-    try:
-        for r in m:
-            sum(r)
-    except TypeError:
-        raise _type_error(op, (name, m)) from None
+    _check_numbers(m, op, name)
     return dims
 
 
 def _check_number(value, op, what):
-    if not isinstance(value, Number) or isinstance(value, complex):
+    if not _is_number(value):
         raise TypeError(f"{op}: {what} must be a number, got {_describe(value)}")
 
 
@@ -214,6 +233,8 @@ def flatten(m):
 def transpose(m):
     """Rows become columns: an n x k matrix becomes k x n.
 
+    An n x 0 matrix becomes ``[]``: a 0 x n matrix has no rows to write down.
+
     >>> transpose([[1, 2, 3], [4, 5, 6]])
     [[1, 4], [2, 5], [3, 6]]
     """
@@ -224,27 +245,66 @@ def transpose(m):
 
 
 # --- products ----------------------------------------------------------------------
+# The kernels below do no checking of their own. dot and dot_transposed check the
+# shapes first, and let the arithmetic check the elements: every element that is
+# multiplied and added must be a number, or sumprod raises TypeError, and dot then
+# names the culprit. Where a kernel skips elements or could multiply without
+# adding (2 * 'a' is 'aa'), it checks them itself.
 
-def _row_times(r, columns):
-    """One row of a product: the row against each column.
+def _dense_product(a, columns):
+    """Every row of ``a`` against every column: one C-level reduction per element."""
+    if sumprod is _sumprod_fallback:
+        # The same reduction written out, saving a Python call per element.
+        return [[sum(map(_mul, r, c)) for c in columns] for r in a]
+    return [[sumprod(r, c) for c in columns] for r in a]
 
-    Rows that are mostly zeros (MNIST pixels, one-hot rows) are reduced over their
-    non-zero entries only: ``itemgetter`` gathers those entries from every column
-    in C, so the work shrinks with the number of non-zeros.
+
+def _sparse_row(r, columns):
+    """One row of a product computed from the non-zero entries of ``r`` only.
+
+    ``itemgetter`` gathers those entries from every column in C, so the work
+    shrinks with the number of non-zeros.
     """
-    k = len(r)
-    if r.count(0) < SPARSE_ZERO_SHARE * k:
-        return list(map(sumprod, repeat(r, len(columns)), columns))
-    where = list(compress(range(k), r))
-    if not where:
-        return [0.0] * len(columns)
-    if len(where) == 1:  # itemgetter of one index returns a value, not a tuple
-        i = where[0]
-        a = r[i]
-        return [a * c[i] for c in columns]
-    gather = itemgetter(*where)
-    values = gather(r)
-    return [sumprod(values, gather(c)) for c in columns]
+    where = list(compress(range(len(r)), r))
+    if len(where) + r.count(0.0) != len(r):
+        # Something falsy that is not a zero (None, '', []) would be skipped
+        # silently; fail instead, and let dot name it.
+        raise TypeError("not a number")
+    if len(where) > 1:
+        gather = itemgetter(*where)
+        values = gather(r)
+        if sumprod is _sumprod_fallback:  # written out, as in _dense_product
+            return [sum(map(_mul, values, gather(c))) for c in columns]
+        return [sumprod(values, gather(c)) for c in columns]
+    if where:  # itemgetter of one index returns a value, not a tuple
+        (t,) = where
+        x = r[t]
+        if not _is_number(x):  # 'ab' * 2 would repeat a string, not raise
+            raise TypeError("not a number")
+        return [x * c[t] for c in columns]
+    return [0.0] * len(columns)
+
+
+def _product(a, columns):
+    """``a`` times the matrix whose columns are ``columns`` (both non-empty)."""
+    if len(columns) < SPARSE_MIN_COLUMNS:
+        return _dense_product(a, columns)
+    # Wide enough for a look at each row: mostly-zero rows (MNIST pixels, one-hot
+    # rows, ReLU outputs) are reduced over their non-zero entries only. A row is
+    # judged by every 4th element: counting all of them would cost about as much
+    # as one of its reductions. (count(0.0) rather than count(0): comparing two
+    # floats is faster, and 0 == 0.0, so integer zeros count too.)
+    dense_below = SPARSE_ZERO_SHARE * len(range(0, len(columns[0]), 4))
+    is_sparse = [r[::4].count(0.0) >= dense_below for r in a]
+    if not any(is_sparse):
+        return _dense_product(a, columns)
+    if all(is_sparse):
+        # Sparse rows leave out the parts of the columns that face their zeros,
+        # so check the columns once here (TypeError if they hold a non-number).
+        # With any dense row, the dense product multiplies, so checks, them all.
+        sum(chain.from_iterable(columns))
+    dense_rows = iter(_dense_product([r for r, s in zip(a, is_sparse) if not s], columns))
+    return [_sparse_row(r, columns) if s else next(dense_rows) for r, s in zip(a, is_sparse)]
 
 
 def _dot_small_inner(a, b):
@@ -263,8 +323,20 @@ def _dot_small_inner(a, b):
     return [[x0 * u + x1 * v + x2 * w for u, v, w in zip(b0, b1, b2)] for x0, x1, x2 in a]
 
 
-def _product(a, columns):
-    return [_row_times(r, columns) for r in a]
+def _checked_product(op, a, b, columns):
+    """``_product(a, columns)``, where ``columns`` come from ``b``; a TypeError from
+    inside becomes one naming the first element of ``a`` or ``b`` that is not a number.
+    """
+    try:
+        if not columns or not columns[0]:
+            # Nothing to multiply (m = 0 or k = 0): every element is an empty
+            # sum. The elements still have to be numbers.
+            sum(chain.from_iterable(a))
+            sum(chain.from_iterable(b))
+            return [[0.0] * len(columns) for _ in a]
+        return _product(a, columns)
+    except TypeError:
+        raise _type_error(op, ("left matrix", a), ("right matrix", b)) from None
 
 
 def dot(a, b):
@@ -272,9 +344,15 @@ def dot(a, b):
 
     Element [i][j] is the sum over t of a[i][t] * b[t][j]. The kernel is chosen by
     shape (see DESIGN.md and benchmarks/matmul.py): an inline sum for an inner size
-    up to 3; otherwise ``b`` is transposed once and each row of ``a`` is reduced
-    against each column of ``b`` with ``sumprod``, skipping the zeros of rows that
-    are mostly zeros. All paths give the same numbers up to rounding.
+    of 1 to 3; otherwise ``b`` is transposed once and each row of ``a`` is reduced
+    against each column of ``b`` with ``sumprod``; when ``b`` has at least
+    ``SPARSE_MIN_COLUMNS`` columns, rows of ``a`` with at least a
+    ``SPARSE_ZERO_SHARE`` of zeros are reduced over their non-zero entries only.
+    All paths give the same numbers up to rounding (for finite numbers: a skipped
+    zero times inf counts as 0, not nan).
+
+    Empty matrices: ``[]`` is 0x0, so ``dot([], [])`` is ``[]`` and an n x 0
+    matrix times ``[]`` is n x 0 (``[[], ...]``).
 
     >>> dot([[1, 2, 3]], [[1], [0], [-1]])
     [[-2]]
@@ -283,17 +361,18 @@ def dot(a, b):
     ...
     barenn.matrix.ShapeError: dot: cannot multiply 1x2 by 1x2 (inner sizes 2 and 1 differ)
     """
-    n, k = _matrix(a, "dot", "left matrix")
-    k2, m = _matrix(b, "dot", "right matrix")
+    n, k = _shape(a, "dot", "left matrix")
+    k2, m = _shape(b, "dot", "right matrix")
     if k != k2:
         raise ShapeError(
             f"dot: cannot multiply {n}x{k} by {k2}x{m} (inner sizes {k} and {k2} differ)"
         )
-    if k == 0:  # b is [] (0x0): an n x 0 result
-        return [[] for _ in range(n)]
-    if k <= 3:
+    if 1 <= k <= 3:
+        # The inline products check nothing by themselves (2 * 'a' is 'aa').
+        _check_numbers(a, "dot", "left matrix")
+        _check_numbers(b, "dot", "right matrix")
         return _dot_small_inner(a, b)
-    return _product(a, list(zip(*b)))
+    return _checked_product("dot", a, b, list(zip(*b)))
 
 
 def dot_transposed(a, bt):
@@ -301,19 +380,20 @@ def dot_transposed(a, bt):
 
     (n x k) with (m x k) gives n x m. The rows of ``bt`` are exactly the columns a
     product needs, so the backward pass ``dinputs = dvalues @ weights.T`` costs no
-    transposition at all.
+    transposition at all. With k = 0 every element is an empty sum: an n x m
+    matrix of 0.0.
 
     >>> dot_transposed([[1, 2]], [[3, 4], [5, 6]])
     [[11, 17]]
     """
-    n, k = _matrix(a, "dot_transposed", "left matrix")
-    m, k2 = _matrix(bt, "dot_transposed", "right matrix")
+    n, k = _shape(a, "dot_transposed", "left matrix")
+    m, k2 = _shape(bt, "dot_transposed", "right matrix")
     if k != k2:
         raise ShapeError(
             f"dot_transposed: cannot multiply {n}x{k} by the transpose of {m}x{k2} "
             f"(inner sizes {k} and {k2} differ)"
         )
-    return _product(a, bt)
+    return _checked_product("dot_transposed", a, bt, bt)
 
 
 def outer(u, v):
