@@ -30,6 +30,18 @@ after the epoch's last update, in inference mode, without regularization.
 Epochs count from 0 and go on counting over later ``fit`` calls (and through
 ``save``/``load``), so a resumed run continues the numbering.
 
+Inputs ``X`` are a matrix (a list of rows) or a *data source*: any object with
+``len(source)`` samples and ``source.batch(indices)`` returning those samples as
+float rows, such as ``barenn.realdata.MnistImages``. A source is turned into
+floats one batch at a time, so 60,000 MNIST images stay 47 MB of bytes instead
+of hundreds of MB of float rows; the numbers are the same as with the rows.
+
+``fit(..., workers=2)`` trains data-parallel in worker processes
+(``barenn.parallel``): each worker computes the gradients of its share of every
+batch, the parent adds them up in a fixed order (weighted so the sum is the
+gradient of the batch's mean loss), takes one optimizer step and sends the new
+weights out. The result equals ``workers=1`` up to rounding.
+
 Softmax followed by categorical cross-entropy is fused for the backward pass:
 ``barenn.losses.SoftmaxCrossEntropy`` gives the gradient at the Softmax's input
 directly as (ŷ − y)/n, skipping the per-sample Jacobian. ``predict`` still returns
@@ -48,6 +60,7 @@ Accuracy depends on the task (``accuracy=None`` picks it from the loss):
   first ``fit``.
 """
 
+import inspect
 import json
 import math
 import random
@@ -65,7 +78,7 @@ from barenn.losses import (
     MeanSquaredError,
     SoftmaxCrossEntropy,
 )
-from barenn.matrix import ShapeError, argmax, shape
+from barenn.matrix import ShapeError, argmax, format_shape, shape
 from barenn.optimizers import from_state_dict
 from barenn.progress import Progress
 from barenn.rng import NumpyLegacy, shuffle as shuffle_in_place
@@ -350,22 +363,41 @@ class Network:
             output = layer.forward(output, training=training)
         return output
 
-    def backward(self, output, y):
+    def backward(self, output, y, need_dinputs=True):
         """Backpropagate from the loss of ``output`` (the last forward's) against ``y``.
 
         Sets every layer's gradients (dweights, dbiases, dinputs) and returns the
         gradient with respect to the network's inputs (n x k). With a fused
         Softmax + cross-entropy the first step is (ŷ − y)/n at the Softmax's input.
+
+        need_dinputs=False (what ``fit`` uses) stops at the first layer with
+        parameters and asks it for no dinputs (``Dense.backward(...,
+        need_dinputs=False)``): nothing uses the gradient with respect to the data,
+        and for 784 pixels it is the costliest product of a step. Returns None then.
         """
         if self.fused is not None:
             dinputs = self.fused.backward(output, y)
-            layers = self.layers[-2::-1]
+            last = len(self.layers) - 2
         else:
             dinputs = self.loss.backward(output, y)
-            layers = self.layers[::-1]
-        for layer in layers:
+            last = len(self.layers) - 1
+        stop = 0 if need_dinputs else self._first_trainable()
+        for index in range(last, stop - 1, -1):
+            layer = self.layers[index]
+            if index == stop and not need_dinputs:
+                if _accepts_need_dinputs(layer):
+                    return layer.backward(dinputs, need_dinputs=False)
+                layer.backward(dinputs)
+                return None
             dinputs = layer.backward(dinputs)
         return dinputs
+
+    def _first_trainable(self):
+        """Index of the first layer with parameters (0 if none has any)."""
+        for index, layer in enumerate(self.layers):
+            if getattr(layer, "params", lambda: [])():
+                return index
+        return 0
 
     def regularization_loss(self):
         """The sum of every layer's regularization penalty (0.0 without regularizers)."""
@@ -374,10 +406,14 @@ class Network:
     # --- checking data -----------------------------------------------------------------------------
 
     def _check_X(self, where, X, name="X"):
-        try:
-            rows, cols = shape(X)
-        except (ShapeError, TypeError) as error:
-            raise type(error)(f"{where}: {name} must be a matrix, one row per sample ({error})") from None
+        if is_source(X):
+            rows, cols = _source_shape(where, X, name)
+        else:
+            try:
+                rows, cols = shape(X)
+            except (ShapeError, TypeError) as error:
+                raise type(error)(f"{where}: {name} must be a matrix, one row per sample, or a "
+                                  f"data source with len() and batch(indices) ({error})") from None
         if rows == 0 or cols == 0:
             raise ValueError(f"{where}: {name} is empty ({rows}x{cols}); "
                              "give at least one sample with at least one feature")
@@ -429,10 +465,12 @@ class Network:
     # --- training -------------------------------------------------------------------------------------
 
     def fit(self, X, y, epochs, batch_size=None, validation=None, every=None, seed=0, verbose=1,
-            shuffle=True, rng=None):
+            shuffle=True, rng=None, workers=1):
         """Train for ``epochs`` epochs; return a History of per-epoch figures.
 
-        X: n x k inputs. y: class indices or one-hot rows (categorical), 0/1 targets
+        X: n x k inputs, as rows or as a data source (``len`` and ``batch(indices)``,
+        e.g. ``MnistImages``: floats are made one batch at a time).
+        y: class indices or one-hot rows (categorical), 0/1 targets
         (binary: a list, or n x m rows), target rows or a list (regression).
         batch_size: samples per update; None = the whole set (one update an epoch).
         validation: optional (X_val, y_val), measured after each epoch.
@@ -443,6 +481,9 @@ class Network:
             like an uninterrupted one; pass ``rng`` to draw from one generator instead
             (seed=None without rng: a different order every run).
         shuffle: False keeps the samples in order.
+        workers: processes that share each batch (``barenn.parallel``); 1 trains
+            here in this process. Same weights either way, up to rounding; the
+            validation figures are measured by the workers too.
 
         Raises TrainingDiverged (a ValueError) naming the epoch and batch if the loss,
         the outputs or the weights become NaN or infinite.
@@ -452,6 +493,8 @@ class Network:
                              "to Network, or set network.optimizer")
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"Network.fit: epochs must be a whole number >= 0, got {epochs!r}")
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"Network.fit: workers must be a whole number >= 1, got {workers!r}")
         n = self._check_Xy("Network.fit", X, y)
         if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
                                        or batch_size < 1):
@@ -474,22 +517,38 @@ class Network:
         trainable = self.trainable_layers()
         first = self.epochs_trained
         history = History()
+        pool = None
         progress = Progress(epochs, n_batches, first_epoch=first, verbose=verbose, every=every)
         try:
+            if workers > 1 and epochs > 0:
+                from barenn.parallel import GradientPool  # only when asked: it starts processes
+
+                pool = GradientPool(self, X, y, workers, validation=validation)
+                step = pool.train_step
+            else:
+                step = self._serial_step(X, y, targets, n)
             for epoch in range(first, first + epochs):
                 order = self._epoch_order(n, epoch, seed, rng) if shuffle and n_batches > 1 else None
-                batches = _batches(X, y, targets, batch_size, order)
+                batches = _batch_indices(n, batch_size, order)
                 data_loss, reg_loss, accuracy = self._train_epoch(epoch, batches, n_batches,
-                                                                  trainable, progress)
+                                                                  trainable, progress, step)
                 self._check_parameters(epoch, trainable)
                 val_loss = val_accuracy = None
-                if validation is not None:
+                if pool is not None and validation is not None:
+                    val_loss, val_accuracy = pool.measure_validation()
+                elif validation is not None:
                     val_loss, val_accuracy = self._measure(X_val, y_val, val_targets, None)
                 rate = self.optimizer.current_learning_rate
                 history.record(epoch, data_loss, reg_loss, accuracy, rate, val_loss, val_accuracy)
                 self.epochs_trained = epoch + 1
                 progress.epoch(epoch, data_loss + reg_loss, accuracy, rate, val_loss, val_accuracy)
+        except BaseException:
+            if pool is not None:
+                pool.close(abort=True)  # stop the workers now, whatever they are doing
+            raise
         finally:
+            if pool is not None:
+                pool.close()
             progress.close()
         return history
 
@@ -505,19 +564,21 @@ class Network:
         shuffle_in_place(order, generator)
         return order
 
-    def _train_epoch(self, epoch, batches, n_batches, trainable, progress):
+    def _train_epoch(self, epoch, batches, n_batches, trainable, progress, step):
         """One pass over the batches; returns (data loss, regularization loss, accuracy).
 
+        ``batches`` gives each batch's sample indices; ``step(indices, trainable,
+        regularized, where)`` trains on one batch (here, or in worker processes).
         With one batch the losses are that batch's own means (exactly the
         walkthrough's figures); with several, means over the samples.
         """
         regularized = [layer for layer in self.layers if _has_regularizer(layer)]
         loss_sum = reg_sum = 0.0
         hits = count = seen = 0
-        for b, (X_b, y_b, t_b) in enumerate(batches):
-            data_loss, reg_loss, right, answers = self._train_step(
-                X_b, y_b, t_b, trainable, regularized, (epoch, b, n_batches))
-            size = len(X_b)
+        for b, indices in enumerate(batches):
+            data_loss, reg_loss, right, answers = step(indices, trainable, regularized,
+                                                       (epoch, b, n_batches))
+            size = len(indices)
             loss_sum += data_loss * size
             reg_sum += reg_loss * size
             seen += size
@@ -527,6 +588,19 @@ class Network:
         if n_batches == 1:
             return data_loss, reg_loss, hits / count
         return loss_sum / seen, reg_sum / seen, hits / count
+
+    def _serial_step(self, X, y, targets, n):
+        """The ``step`` of ``_train_epoch`` that trains in this process: it takes a
+        batch's indices, makes its rows (floats from a data source only now) and
+        calls ``_train_step``."""
+        def step(indices, trainable, regularized, where):
+            if len(indices) == n and not is_source(X) and indices == range(n):
+                X_b, y_b, t_b = X, y, targets  # the whole set in order: no copies
+            else:
+                X_b = take_rows(X, indices)
+                y_b, t_b = [y[i] for i in indices], [targets[i] for i in indices]
+            return self._train_step(X_b, y_b, t_b, trainable, regularized, where)
+        return step
 
     def _train_step(self, X_b, y_b, t_b, trainable, regularized, where):
         """Forward, loss, accuracy, backward and update on one batch.
@@ -541,7 +615,7 @@ class Network:
             if not (math.isfinite(data_loss) and math.isfinite(reg_loss)):
                 raise self._diverged(*where, f"the loss is {data_loss + reg_loss}")
             right, answers = self._hits(output, t_b, self.regression_precision)
-            self.backward(output, y_b)
+            self.backward(output, y_b, need_dinputs=False)
             self.optimizer.step(trainable)
         except OverflowError as error:
             raise self._diverged(*where, f"a number overflowed ({error})") from None
@@ -568,11 +642,16 @@ class Network:
     # --- using a trained network ---------------------------------------------------------------------
 
     def _batched_forward(self, X, batch_size):
-        if batch_size is None or batch_size >= len(X):
+        source = is_source(X)
+        if source and batch_size is None:
+            batch_size = SOURCE_CHUNK  # floats for a chunk at a time, never for all of it
+        if batch_size is None or (batch_size >= len(X) and not source):
             return self.forward(X, training=False)
         output = []
         for start in range(0, len(X), batch_size):
-            output.extend(self.forward(X[start:start + batch_size], training=False))
+            stop = min(start + batch_size, len(X))
+            rows = X.batch(range(start, stop)) if source else X[start:stop]
+            output.extend(self.forward(rows, training=False))
         return output
 
     def _measure(self, X, y, targets, batch_size):
@@ -810,19 +889,57 @@ def _layer_from_dict(index, entry):
         raise _LoadError(f"layer {index} ({name}): bad settings ({type(error).__name__}: {error})") from None
 
 
-def _batches(X, y, targets, batch_size, order=None):
-    """(X_b, y_b, targets_b) for each batch, in ``order`` (None: as they come).
+# --- data: rows or a data source ----------------------------------------------------------------------
 
-    The whole set is passed on as it is (no copy) when it is one batch.
-    """
-    if batch_size >= len(X):
-        yield X, y, targets
-        return
-    if order is None:
-        order = range(len(X))
-    for start in range(0, len(X), batch_size):
-        chunk = order[start:start + batch_size]
-        yield [X[i] for i in chunk], [y[i] for i in chunk], [targets[i] for i in chunk]
+SOURCE_CHUNK = 1000  # samples turned into floats at a time when predicting from a data source
+
+
+def is_source(X):
+    """True for a data source: not a list of rows, but something with ``len()`` and
+    ``batch(indices)`` that returns float rows (e.g. ``barenn.realdata.MnistImages``)."""
+    return (not isinstance(X, (list, tuple)) and callable(getattr(X, "batch", None))
+            and callable(getattr(X, "__len__", None)))
+
+
+def take_rows(X, indices):
+    """The samples of X at ``indices`` as a list of rows (from a source: ``X.batch``)."""
+    if is_source(X):
+        return X.batch(indices)
+    return [X[i] for i in indices]
+
+
+def _source_shape(where, X, name):
+    """(samples, features) of a data source, checking one sample's row."""
+    rows = len(X)
+    if rows == 0:
+        return 0, 0
+    sample = X.batch([0])
+    try:
+        one, cols = shape(sample)
+    except (ShapeError, TypeError) as error:
+        raise TypeError(f"{where}: {name}.batch([0]) must give a list of one row, "
+                        f"got something else ({error})") from None
+    if one != 1:
+        raise ValueError(f"{where}: {name}.batch([0]) must give one row, got "
+                         f"{format_shape((one, cols))}")
+    return rows, cols
+
+
+def _batch_indices(n, batch_size, order=None):
+    """The sample indices of each batch: ranges in order, or slices of ``order``."""
+    for start in range(0, n, batch_size):
+        if order is None:
+            yield range(start, min(start + batch_size, n))
+        else:
+            yield order[start:start + batch_size]
+
+
+def _accepts_need_dinputs(layer):
+    """Whether ``layer.backward`` takes ``need_dinputs`` (Dense does; a custom layer may not)."""
+    try:
+        return "need_dinputs" in inspect.signature(layer.backward).parameters
+    except (TypeError, ValueError):  # no signature to inspect
+        return False
 
 
 def _has_regularizer(layer):

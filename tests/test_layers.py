@@ -374,3 +374,54 @@ def test_dropout_gradient_with_fixed_mask(seed):
     x = [[rng.uniform(-2, 2) for _ in range(k)] for _ in range(n)]
     row = check_layer(layer, x, seed=seed, before_forward=lambda: layer.rng.seed(seed))
     assert row.passed, row
+
+
+# --- the first layer's shortcuts: sparse inputs, no dinputs ------------------------------
+
+def sparse_batch(rows, cols, zero_share, seed):
+    """Pixel-like rows: values k/255, about ``zero_share`` of them exactly 0."""
+    rng = random.Random(seed)
+    return [[0.0 if rng.random() < zero_share else rng.randrange(1, 256) / 255
+             for _ in range(cols)] for _ in range(rows)]
+
+
+def plain_product(a, b):
+    """a @ b written out over every term, zeros included (the dense reference)."""
+    return [[math.fsum(a[i][t] * b[t][j] for t in range(len(b))) for j in range(len(b[0]))]
+            for i in range(len(a))]
+
+
+@pytest.mark.parametrize("zero_share", [0.0, 0.5, 0.8, 0.97, 1.0])
+def test_sparse_inputs_give_the_dense_outputs_and_gradients(zero_share):
+    # 40 inputs and 20 neurons: wide enough for dot to reduce mostly-zero rows over
+    # their non-zero entries only, in the forward pass (rows of inputs) and in
+    # dweights (rows of inputsᵀ). The results must be the full products.
+    layer = Dense(40, 20, init="he", seed=3)
+    layer.biases = [[0.01 * j for j in range(20)]]
+    inputs = sparse_batch(12, 40, zero_share, seed=int(zero_share * 100))
+    rng = random.Random(9)
+    dvalues = [[rng.gauss(0, 1) if rng.random() < 0.5 else 0.0 for _ in range(20)]
+               for _ in range(12)]
+    output = layer.forward(inputs)
+    expected = [[v + b for v, b in zip(r, layer.biases[0])]
+                for r in plain_product(inputs, layer.weights)]
+    assert output == approx_matrix(expected, rel=1e-12, abs=1e-13)
+    layer.backward(dvalues)
+    transposed = [list(c) for c in zip(*inputs)]
+    assert layer.dweights == approx_matrix(plain_product(transposed, dvalues), rel=1e-12, abs=1e-13)
+    assert layer.dbiases == approx_matrix([[math.fsum(c) for c in zip(*dvalues)]])
+
+
+def test_backward_without_dinputs_leaves_the_gradients_alone():
+    layer = Dense(30, 16, init="he", seed=5, weight_regularizer_l1=1e-3, bias_regularizer_l2=1e-2)
+    inputs = sparse_batch(8, 30, 0.8, seed=2)
+    rng = random.Random(1)
+    dvalues = [[rng.gauss(0, 1) for _ in range(16)] for _ in range(8)]
+    layer.forward(inputs)
+    full = layer.backward(dvalues)
+    dweights, dbiases = layer.dweights, layer.dbiases
+    assert len(full) == 8 and len(full[0]) == 30
+    assert layer.backward(dvalues, need_dinputs=False) is None
+    assert layer.dinputs is None
+    assert layer.dweights == dweights and layer.dbiases == dbiases  # identical, not close
+    assert layer.backward(dvalues, need_dinputs=True) == full

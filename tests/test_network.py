@@ -306,3 +306,91 @@ def test_history_plot_and_chart(data, tmp_path):
     assert isinstance(text, str) and "loss" in text
     with pytest.raises(ValueError, match="unknown field"):
         history.series(["speed"])
+
+
+# --- data sources and the first layer without dinputs -----------------------------------------
+
+def tiny_images(n=50, seed=0):
+    """n sparse 4x4 byte images (an MnistImages, no files) and labels 0..2."""
+    import random
+
+    from barenn.realdata import MnistImages
+
+    rng = random.Random(seed)
+    data, labels = bytearray(), []
+    for _ in range(n):
+        label = rng.randrange(3)
+        image = [0] * 16
+        for p in range(label * 5, label * 5 + 6):
+            if rng.random() < 0.7:
+                image[p] = rng.randrange(1, 256)
+        data += bytes(image)
+        labels.append(label)
+    return MnistImages(bytes(data), rows=4, cols=4), labels
+
+
+def image_classifier(dropout=False):
+    layers = [Dense(16, 12, init="he", seed=4), ReLU()]
+    if dropout:
+        layers.append(Dropout(0.25, seed=8))
+    layers += [Dense(12, 3, seed=5), Softmax()]
+    return Network(layers, CategoricalCrossEntropy(), Adam(learning_rate=0.02))
+
+
+class CountingSource:
+    """A data source that remembers the largest batch it was asked for."""
+
+    def __init__(self, images):
+        self.images, self.largest = images, 0
+
+    def __len__(self):
+        return len(self.images)
+
+    def batch(self, indices):
+        self.largest = max(self.largest, len(indices))
+        return self.images.batch(indices)
+
+
+@pytest.mark.parametrize("dropout", [False, True])
+def test_fit_from_a_data_source_equals_fit_from_float_rows(dropout):
+    images, labels = tiny_images()
+    rows = images.batch(range(len(images)))
+    a, b = image_classifier(dropout), image_classifier(dropout)
+    source = CountingSource(images)
+    h1 = a.fit(rows, labels, epochs=3, batch_size=8, validation=(rows, labels), verbose=0)
+    h2 = b.fit(source, labels, epochs=3, batch_size=8, validation=(images, labels), verbose=0)
+    assert h1 == h2  # the very same numbers, not just close ones
+    assert [layer.weights for layer in a.trainable_layers()] == \
+        [layer.weights for layer in b.trainable_layers()]
+    assert source.largest == 8  # floats were made one batch at a time
+    chunks = CountingSource(images)
+    b.predict(chunks, batch_size=7)
+    assert chunks.largest == 7
+    assert a.evaluate(rows, labels) == b.evaluate(source, labels)
+    assert a.predict(rows) == b.predict(source) == b.predict(source, batch_size=7)
+    assert b.predict_classes(images) == a.predict_classes(rows)
+
+
+def test_a_bad_data_source_is_explained():
+    images, labels = tiny_images(10)
+    net = Network([Dense(9, 3, seed=1), Softmax()], CategoricalCrossEntropy(), Adam())
+    with pytest.raises(ShapeError, match=r"X has 16 features per sample \(10x16\).*expects 9"):
+        net.fit(images, labels, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="X has 10 samples but y has 9"):
+        image_classifier().fit(images, labels[:9], epochs=1, verbose=0)
+
+
+def test_backward_without_dinputs_gives_the_same_gradients(data):
+    X, y = data
+    for dropout_first in (False, True):
+        layers = [Dropout(0.1, seed=2)] if dropout_first else []
+        layers += [Dense(2, 8, init="he", seed=1), ReLU(), Dense(8, 3, seed=2), Softmax()]
+        net = Network(layers, CategoricalCrossEntropy(), Adam())
+        output = net.forward(X, training=False)
+        dinputs = net.backward(output, y)
+        assert len(dinputs) == len(X) and len(dinputs[0]) == 2
+        grads = [(layer.dweights, layer.dbiases) for layer in net.trainable_layers()]
+        assert net.backward(output, y, need_dinputs=False) is None
+        assert [(layer.dweights, layer.dbiases) for layer in net.trainable_layers()] == grads
+        first = net.trainable_layers()[0]
+        assert first.dinputs is None  # the first Dense skipped the product

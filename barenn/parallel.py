@@ -1,0 +1,436 @@
+"""Data-parallel training: worker processes share each batch, the parent takes the step.
+
+Pure Python runs on one core per process, so a second core is only of use to a
+second process. ``Network.fit(..., workers=2)`` uses a ``GradientPool``:
+
+1. at the start, each worker gets the network's description (``to_dict``, plain
+   data) and the training data, once;
+2. for every batch the parent cuts the batch's indices into ``workers``
+   consecutive parts and sends each worker its part with the current weights,
+   packed once per batch as the bytes of an ``array('d')`` (8 bytes a number,
+   no per-number pickling);
+3. each worker runs forward, loss and backward on its part and sends back its
+   gradients (again as array bytes), its mean loss and its right answers;
+4. the parent adds the gradients up in worker order, each weighted by
+   part size / batch size: the gradient of the mean loss over the whole batch,
+   exactly what one process computes on the whole batch, up to rounding;
+5. the parent's optimizer takes one step with that gradient, and the new
+   weights go out with the next batch.
+
+The optimizer and its state live in the parent only, so saving, resuming and
+the learning-rate schedule are the same as without workers.
+
+Dropout stays deterministic: a Dropout layer in a worker draws its mask from
+numbers the parent drew, from the parent's own Dropout generator, in the order
+one process would have used them for the whole batch (``_Replay``).
+
+Processes start with multiprocessing's default start method (fork on Linux,
+spawn on macOS and Windows; the worker code is importable, so both work; scripts
+that use workers need the usual ``if __name__ == "__main__":`` guard for spawn).
+Workers ignore Ctrl-C: the parent gets the KeyboardInterrupt and ends them. If a
+worker fails, its exception is raised in the parent (with the worker's traceback
+as the cause); if it dies, the parent says so instead of waiting forever.
+
+Whether it pays: every batch costs the parent a weighted sum of the gradients,
+the optimizer step and packing the weights (about 100,000 numbers for
+784-128-10), all of which the workers wait for; larger batches spread that
+over more samples. ``benchmarks/mnist.py`` measures it.
+"""
+
+import math
+import multiprocessing
+import signal
+import traceback
+from array import array
+from itertools import chain
+from multiprocessing.connection import wait
+
+__all__ = ["GradientPool", "WorkerError", "split", "pack", "unpack"]
+
+START_TIMEOUT = 120.0  # seconds a worker may take to start and say it is ready
+STOP_TIMEOUT = 5.0     # seconds a worker gets to finish after "stop" before it is terminated
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed or vanished; the message says which and how."""
+
+
+def split(indices, parts):
+    """``indices`` cut into ``parts`` consecutive pieces as equal as possible
+    (earlier pieces one longer when it does not divide); empty pieces are kept.
+
+    >>> split(list(range(7)), 3)
+    [[0, 1, 2], [3, 4], [5, 6]]
+    """
+    n = len(indices)
+    size, extra = divmod(n, parts)
+    pieces, start = [], 0
+    for k in range(parts):
+        stop = start + size + (1 if k < extra else 0)
+        pieces.append(indices[start:stop])
+        start = stop
+    return pieces
+
+
+def pack(matrices):
+    """The numbers of ``matrices`` (row by row, one matrix after another) as the
+    bytes of an ``array('d')``: what crosses between processes."""
+    return array("d", chain.from_iterable(chain.from_iterable(matrices))).tobytes()
+
+
+def unpack(data, shapes):
+    """The matrices that ``pack`` made, given their shapes [(rows, cols), ...]."""
+    numbers = array("d")
+    numbers.frombytes(data)
+    matrices, offset = [], 0
+    for rows, cols in shapes:
+        matrices.append([numbers[offset + i * cols: offset + (i + 1) * cols].tolist()
+                         for i in range(rows)])
+        offset += rows * cols
+    if offset != len(numbers):
+        raise ValueError(f"unpack: {len(numbers)} numbers for shapes totalling {offset}")
+    return matrices
+
+
+class _Replay:
+    """Stands in for a Dropout layer's generator in a worker: ``random()`` hands
+    out, in order, the numbers the parent drew for this worker's rows."""
+
+    def __init__(self, numbers):
+        self._next = iter(numbers).__next__
+
+    def random(self):
+        try:
+            return self._next()
+        except StopIteration:
+            raise WorkerError("a Dropout layer asked for more random numbers than the "
+                              "parent drew for it") from None
+
+
+def _parameters(network):
+    """[(layer, name), ...] of every parameter, in the order they are packed."""
+    return [(layer, p[0]) for layer in network.trainable_layers() for p in layer.params()]
+
+
+def _dropout_widths(network):
+    """[(layer index, values per sample), ...] for each Dropout that draws a mask."""
+    from barenn.layers import Dropout
+
+    found, width = [], network.input_size()
+    for index, layer in enumerate(network.layers):
+        if isinstance(layer, Dropout) and layer.rate > 0:
+            if width is None:
+                raise ValueError(f"workers > 1: cannot tell how wide the input of layer "
+                                 f"{index} {layer!r} is")
+            found.append((index, width))
+        width = getattr(layer, "n_neurons", width)
+    return found
+
+
+# --- the worker process --------------------------------------------------------------------------
+
+def _worker_main(conn, spec):
+    """Entry point of a worker: build the network, then answer jobs until "stop"."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        state = _WorkerState(spec)
+    except BaseException as error:  # noqa: BLE001 - report anything to the parent
+        _send_error(conn, error)
+        return
+    conn.send(("ready",))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if job[0] == "stop":
+            return
+        try:
+            reply = state.run(job)
+        except OverflowError as error:
+            reply = ("overflow", str(error))
+        except BaseException as error:  # noqa: BLE001
+            _send_error(conn, error)
+            return
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            return
+
+
+def _send_error(conn, error):
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    try:
+        conn.send(("error", error, text))
+    except Exception:  # noqa: BLE001 - the exception itself would not pickle
+        try:
+            conn.send(("error", None, text))
+        except (EOFError, OSError):
+            pass
+
+
+class _WorkerState:
+    """What a worker keeps between jobs: its copy of the network and the data."""
+
+    def __init__(self, spec):
+        from barenn.network import Network
+
+        self.network = Network.from_dict(spec["network"], source="the parent's network")
+        self.X, self.y = spec["X"], spec["y"]
+        self.targets = self.network._targets(self.y)
+        self.validation = spec["validation"]
+        self.parameters = _parameters(self.network)
+        self.shapes = spec["shapes"]
+        self.dropouts = [self.network.layers[index] for index, _ in spec["dropouts"]]
+
+    def set_weights(self, data):
+        for (layer, name), matrix in zip(self.parameters, unpack(data, self.shapes)):
+            setattr(layer, name, matrix)
+
+    def run(self, job):
+        from barenn.network import take_rows
+
+        kind, weights, *rest = job
+        if weights is not None:
+            self.set_weights(weights)
+        net = self.network
+        if kind == "train":
+            indices, masks = rest
+            for layer, numbers in zip(self.dropouts, masks):
+                values = array("d")
+                values.frombytes(numbers)
+                layer.rng = _Replay(values)
+            X_b = take_rows(self.X, indices)
+            y_b = [self.y[i] for i in indices]
+            t_b = [self.targets[i] for i in indices]
+            output = net.forward(X_b, training=True)
+            loss = net.loss.calculate(output, y_b)
+            hits, count = net._hits(output, t_b, net.regression_precision)
+            net.backward(output, y_b, need_dinputs=False)
+            grads = pack(getattr(layer, "d" + name) for layer, name in self.parameters)
+            return ("train", loss, hits, count, grads)
+        if kind == "measure":
+            start, stop = rest
+            X_val, y_val = self.validation
+            rows = take_rows(X_val, range(start, stop))
+            output = net.forward(rows, training=False)
+            labels = list(y_val[start:stop])
+            loss = net.loss.calculate(output, labels)
+            hits, count = net._hits(output, net._targets(labels), net.regression_precision)
+            return ("measure", loss, hits, count)
+        raise ValueError(f"unknown job {kind!r}")
+
+
+# --- the parent's side ---------------------------------------------------------------------------
+
+class GradientPool:
+    """Worker processes that compute gradients for a Network's batches.
+
+    network:    the Network being trained (its optimizer stays here, in the parent).
+    X, y:       the training data (rows or a data source, and the labels), sent to
+                each worker once.
+    workers:    how many processes (>= 1).
+    validation: optional (X_val, y_val), measured in parts by ``measure_validation``.
+    start_method: a multiprocessing start method ("fork", "spawn", ...) or None for
+                the default.
+    timeout:    seconds to wait for any one answer (None: as long as the workers
+                live; a dead worker is noticed either way).
+
+    Use as a context manager, or call ``close()``: it stops the workers.
+    """
+
+    def __init__(self, network, X, y, workers, validation=None, start_method=None, timeout=None):
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"GradientPool: workers must be a whole number >= 1, got {workers!r}")
+        try:
+            description = network.to_dict(include_optimizer=False)
+        except ValueError as error:
+            raise ValueError(f"workers > 1 sends the network to the worker processes as "
+                             f"data, and this one cannot be described: {error}") from None
+        self.network = network
+        self.timeout = timeout
+        self.parameters = _parameters(network)
+        self.shapes = [(len(m), len(m[0])) for m in self._values()]
+        self.dropouts = _dropout_widths(network)
+        self.validation_size = len(validation[0]) if validation is not None else 0
+        spec = {"network": description, "X": X, "y": list(y), "validation": validation,
+                "shapes": self.shapes, "dropouts": self.dropouts}
+        context = multiprocessing.get_context(start_method)
+        self.processes, self.connections = [], []
+        try:
+            for k in range(workers):
+                parent_end, child_end = context.Pipe()
+                process = context.Process(target=_worker_main, args=(child_end, spec),
+                                          name=f"barenn-worker-{k}", daemon=True)
+                process.start()
+                child_end.close()  # the child has its own copy; ours would hide its death
+                self.processes.append(process)
+                self.connections.append(parent_end)
+            for k in range(workers):
+                self._receive(k, "ready", START_TIMEOUT)
+        except BaseException:
+            self.close(abort=True)
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, trace):
+        self.close(abort=error is not None)
+
+    def __len__(self):
+        return len(self.processes)
+
+    def _values(self):
+        return [getattr(layer, name) for layer, name in self.parameters]
+
+    # --- talking to the workers
+
+    def _send(self, k, message):
+        try:
+            self.connections[k].send(message)
+        except (EOFError, OSError, BrokenPipeError):
+            raise self._death(k) from None
+
+    def _death(self, k):
+        process = self.processes[k]
+        process.join(0.5)
+        return WorkerError(f"worker {k} ({process.name}) stopped unexpectedly "
+                           f"(exit code {process.exitcode})")
+
+    def _receive(self, k, expected, timeout=None):
+        """The next message of worker k (waiting at most ``timeout`` seconds)."""
+        conn, process = self.connections[k], self.processes[k]
+        timeout = self.timeout if timeout is None else timeout
+        while not conn.poll():
+            ready = wait([conn, process.sentinel], timeout)
+            if not ready:
+                raise WorkerError(f"worker {k} gave no answer within {timeout:g} seconds")
+            if conn not in ready and process.sentinel in ready and not conn.poll():
+                raise self._death(k)
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            raise self._death(k) from None
+        if message[0] == "error":
+            _, error, text = message
+            cause = WorkerError(f"worker {k} failed:\n{text}")
+            if isinstance(error, BaseException):
+                raise error from cause
+            raise cause
+        if message[0] != expected and message[0] != "overflow":
+            raise WorkerError(f"worker {k} sent {message[0]!r}, expected {expected!r}")
+        return message
+
+    # --- the jobs
+
+    def train_step(self, indices, trainable, regularized, where):
+        """One batch: gradients from the workers, their weighted sum, one optimizer step.
+
+        The ``step`` of ``Network._train_epoch``; returns (data loss, regularization
+        loss, right answers, answers) like ``Network._train_step``.
+        """
+        from barenn.layers import regularization_loss
+
+        network = self.network
+        n = len(indices)
+        parts = split(list(indices), len(self.processes))
+        masks = self._draw_masks(parts)
+        weights = pack(self._values())
+        busy = []
+        for k, part in enumerate(parts):
+            if part:
+                self._send(k, ("train", weights, part, masks[k]))
+                busy.append(k)
+        loss = 0.0
+        hits = count = 0
+        total = None
+        overflow = None
+        for k in busy:  # a fixed order: the sum is the same in every run
+            message = self._receive(k, "train")
+            if message[0] == "overflow":
+                overflow = overflow or message[1]
+                continue
+            _, part_loss, part_hits, part_count, grads = message
+            share = len(parts[k]) / n
+            loss += part_loss * share
+            hits += part_hits
+            count += part_count
+            numbers = array("d")
+            numbers.frombytes(grads)
+            if total is None:
+                total = [share * g for g in numbers]
+            else:
+                total = [t + share * g for t, g in zip(total, numbers)]
+        if overflow is not None:
+            raise network._diverged(*where, f"a number overflowed ({overflow})")
+        reg_loss = sum(map(regularization_loss, regularized)) if regularized else 0.0
+        if not (math.isfinite(loss) and math.isfinite(reg_loss)):
+            raise network._diverged(*where, f"the loss is {loss + reg_loss}")
+        offset = 0
+        for (layer, name), (rows, cols) in zip(self.parameters, self.shapes):
+            setattr(layer, "d" + name, [total[offset + i * cols: offset + (i + 1) * cols]
+                                        for i in range(rows)])
+            offset += rows * cols
+        try:
+            network.optimizer.step(trainable)
+        except OverflowError as error:
+            raise network._diverged(*where, f"a number overflowed ({error})") from None
+        return loss, reg_loss, hits, count
+
+    def _draw_masks(self, parts):
+        """For each worker, the bytes of the numbers each Dropout draws for its rows.
+
+        The parent's Dropout generators draw for the whole batch, row after row,
+        exactly as one process would; each worker gets the slice for its rows.
+        """
+        masks = [[] for _ in parts]
+        for index, width in self.dropouts:
+            draw = self.network.layers[index].rng.random
+            for k, part in enumerate(parts):
+                numbers = array("d", [draw() for _ in range(len(part) * width)])
+                masks[k].append(numbers.tobytes())
+        return masks
+
+    def measure_validation(self):
+        """(mean loss, accuracy) on the validation set, each worker measuring a part."""
+        n = self.validation_size
+        if not n:
+            raise ValueError("GradientPool: no validation data was given")
+        weights = pack(self._values())
+        ranges = split(range(n), len(self.processes))
+        busy = []
+        for k, part in enumerate(ranges):
+            if len(part):
+                self._send(k, ("measure", weights, part.start, part.stop))
+                busy.append(k)
+        loss, hits, count = 0.0, 0, 0
+        for k in busy:
+            _, part_loss, part_hits, part_count = self._receive(k, "measure")
+            loss += part_loss * len(ranges[k]) / n
+            hits += part_hits
+            count += part_count
+        return loss, hits / count
+
+    def close(self, abort=False):
+        """Stop the workers: ask them to finish (or, with abort, terminate them at
+        once), wait a little, terminate whatever still runs. Safe to call twice."""
+        for k, process in enumerate(self.processes):
+            if not abort and process.is_alive():
+                try:
+                    self.connections[k].send(("stop",))
+                except (EOFError, OSError):
+                    pass
+        for process in self.processes:
+            if abort:
+                process.terminate()
+            process.join(STOP_TIMEOUT if not abort else 1.0)
+            if process.is_alive():
+                process.terminate()
+                process.join(1.0)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        for conn in self.connections:
+            conn.close()
+        self.processes, self.connections = [], []
