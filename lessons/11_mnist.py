@@ -1,0 +1,268 @@
+"""MNIST in pure Python: 60,000 handwritten digits of 28x28 pixels, and how to be quick.
+
+MNIST is the classic benchmark: 60,000 training and 10,000 test images of
+handwritten digits, 784 pixels each. A 784-128-10 network has 101,770 numbers to
+learn, and one epoch multiplies pixels by weights billions of times. Done naively
+in pure Python that takes about an hour an epoch; this lesson shows the tricks
+that bring it down to minutes:
+
+* most pixels are 0 (background), and 0 times a weight adds nothing, so the
+  products skip them (for the forward pass and for the weight gradient);
+* the first layer's dinputs (the gradient with respect to the pixels) is never
+  used, so it is not computed;
+* images stay bytes until a batch needs floats;
+* with ``workers=2`` two processes share every batch (two cores, twice the work).
+
+The files are not part of barenn. The lesson reads them from ``--data DIR``, or
+the directory in the BARENN_MNIST environment variable, or ../shared/datasets/mnist
+next to the repository when that exists; without them it says how to get them.
+
+Run from the repository root:
+    python lessons/11_mnist.py [--step] [--quick] [--data DIR] [--epochs N] [--workers N]
+"""
+
+import argparse
+import math
+import os
+import sys
+import time
+from operator import itemgetter, mul
+from pathlib import Path
+
+try:
+    import barenn  # noqa: F401
+except ImportError:  # run from a clone without installing: use the package next door
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from barenn.activations import ReLU, Softmax
+from barenn.datasets import load_mnist
+from barenn.layers import Dense
+from barenn.lesson import Lesson
+from barenn.losses import CategoricalCrossEntropy
+from barenn.matrix import dot, dot_transposed, transpose
+from barenn.network import Network
+from barenn.optimizers import Adam
+from barenn.plot import terminal_digit
+from barenn.realdata import MNIST_FILES
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "mnist"
+FULL_EPOCHS = 3
+QUICK_TRAIN, QUICK_TEST = 1000, 300   # --quick: the first images only, one epoch
+BATCH_SIZE = 500
+QUICK_BATCH_SIZE = 50  # --quick: more, smaller updates on its few images
+LEARNING_RATE = 0.01
+DECAY = 5e-3
+HIDDEN = 128
+
+# The fastest plain reduction over two rows: math.sumprod (Python 3.12+), else
+# sum(map(mul, ...)). Both run in C, with no Python step per element.
+if hasattr(math, "sumprod"):
+    def row_times_column(row, col):
+        return math.sumprod(row, col)
+else:
+    def row_times_column(row, col):
+        return sum(map(mul, row, col))
+
+
+def options(argv):
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data", metavar="DIR", help="directory with the four MNIST files")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help=f"epochs over the training set (default {FULL_EPOCHS}; --quick: 1)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes that share each batch (default: 2 when the machine has "
+                             "2 or more cores; --quick: 1)")
+    chosen, rest = parser.parse_known_args(argv)
+    if "-h" in rest or "--help" in rest:
+        print("--data DIR     directory with the four MNIST files (default: $BARENN_MNIST, "
+              "then ../shared/datasets/mnist)\n"
+              f"--epochs N     epochs over the training set (default {FULL_EPOCHS})\n"
+              "--workers N    processes that share each batch (default 2 on 2+ cores)")
+    for name in ("epochs", "workers"):
+        value = getattr(chosen, name)
+        if value is not None and value < 1:
+            parser.exit(2, f"--{name} must be at least 1, got {value}\n")
+    return chosen, rest
+
+
+def find_data(given):
+    """The directory to read: --data, else $BARENN_MNIST, else ../shared/datasets/mnist."""
+    if given:
+        return given, "--data"
+    if os.environ.get("BARENN_MNIST"):
+        return os.environ["BARENN_MNIST"], "BARENN_MNIST"
+    return str(SHARED), "the default place next to the repository"
+
+
+def has_mnist(directory):
+    names = [name for pair in MNIST_FILES.values() for name in pair]
+    return all(os.path.isfile(os.path.join(directory, name))
+               or os.path.isfile(os.path.join(directory, name + ".gz")) for name in names)
+
+
+def explain_missing(directory, how):
+    names = [name + ".gz" for pair in MNIST_FILES.values() for name in pair]
+    print(f"No MNIST files in {os.path.abspath(directory)} ({how}).")
+    print()
+    print("This lesson needs the four MNIST files (about 11 MB, gzip-compressed):")
+    for name in names:
+        print(f"    {name}")
+    print()
+    print("Get them in one of two ways:")
+    print("  1. let barenn download and verify them (needs a network connection):")
+    print("         python -c \"from barenn.realdata import download_mnist; "
+          "download_mnist('mnist', log=print)\"")
+    print("  2. or copy them by hand into a directory (compressed or not).")
+    print("Then run:  python lessons/11_mnist.py --data mnist")
+    print("       or: BARENN_MNIST=mnist python lessons/11_mnist.py")
+
+
+def dense_product(rows, columns):
+    """Every row against every column, zeros and all: rows x columns numbers."""
+    return [[row_times_column(r, c) for c in columns] for r in rows]
+
+
+def sparse_product(rows, columns):
+    """The same product from each row's non-zero entries only.
+
+    itemgetter(*where) picks the entries at ``where`` out of any sequence, in C, so
+    each reduction runs over the non-zero pixels alone.
+    """
+    out = []
+    for r in rows:
+        where = [i for i, v in enumerate(r) if v != 0.0]
+        if len(where) < 2:  # itemgetter of one index gives a value, not a tuple
+            out.append([row_times_column(r, c) for c in columns])
+            continue
+        pick = itemgetter(*where)
+        values = pick(r)
+        out.append([row_times_column(values, pick(c)) for c in columns])
+    return out
+
+
+def digit_picture(image):
+    """terminal_digit without the blank rows above and below the ink."""
+    lines = terminal_digit(image).split("\n")
+    inked = [i for i, line in enumerate(lines) if line.strip()]
+    return "\n".join(lines[inked[0]:inked[-1] + 1]) if inked else "(blank)"
+
+
+def timed(function, *args):
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
+
+
+def largest_difference(a, b):
+    return max(abs(u - v) for ra, rb in zip(a, b) for u, v in zip(ra, rb))
+
+
+def main(argv=None):
+    chosen, rest = options(argv)
+    lesson = Lesson("Lesson 11: MNIST in pure Python", rest)
+    directory, how = find_data(chosen.data)
+    if not has_mnist(directory):
+        explain_missing(directory, how)
+        return 0
+
+    lesson.step("Reading the files: images stay bytes")
+    limit_train = QUICK_TRAIN if lesson.quick else None
+    limit_test = QUICK_TEST if lesson.quick else None
+    try:
+        (images, labels), seconds = timed(load_mnist, directory, "train", limit_train)
+        test_images, test_labels = load_mnist(directory, "test", limit_test)
+    except (OSError, ValueError) as error:
+        print(f"cannot read MNIST from {os.path.abspath(directory)}: {error}")
+        return 1
+    print(f"read {len(images)} training and {len(test_images)} test images of "
+          f"{images.rows}x{images.cols} pixels from {os.path.abspath(directory)} "
+          f"in {seconds:.1f} s" + (" (--quick: the first ones only)" if lesson.quick else ""))
+    floats_mb = len(images) * images.pixels * 8 / 1e6
+    print(f"the training pixels take {images.nbytes / 1e6:.1f} MB as bytes; as lists of "
+          f"floats they would take at least {floats_mb:.0f} MB (8 bytes a list slot)")
+    lesson.say("""
+        So fit() is given the images themselves (an MnistImages): it asks for one
+        batch at a time as floats, images.batch(indices), each pixel byte / 255.""")
+    print(f"the first training image, a {labels[0]}:")
+    print(digit_picture(images.row(0)))
+
+    lesson.step("Most pixels are 0")
+    zero_bytes = images.data.count(0)
+    share = zero_bytes / images.nbytes
+    print(f"{share:.1%} of all training pixels are exactly 0 "
+          f"(on average {images.pixels * (1 - share):.0f} of {images.pixels} pixels carry ink)")
+    lesson.say(f"""
+        A neuron's input is a sum of pixel x weight over all pixels; a 0 pixel adds
+        nothing to it. Skipping the zeros leaves {1 - share:.0%} of the multiplications.""")
+
+    lesson.step("Skipping zeros: the same product, measured")
+    batch_size = min(lesson.pick(200, 50), len(images))
+    X = images.batch(range(batch_size))
+    layer = Dense(images.pixels, HIDDEN, init="he", seed=1)
+    columns = transpose(layer.weights)  # the 128 weight columns, each 784 long
+    dense, dense_s = timed(dense_product, X, columns)
+    sparse, sparse_s = timed(sparse_product, X, columns)
+    library, library_s = timed(dot, X, layer.weights)
+    print(f"one batch of {batch_size} images times the {images.pixels}x{HIDDEN} weights:")
+    print(f"  every pixel (dense):         {dense_s:7.3f} s")
+    print(f"  non-zero pixels only:        {sparse_s:7.3f} s  "
+          f"({dense_s / sparse_s:.1f}x faster)")
+    print(f"  barenn.matrix.dot:           {library_s:7.3f} s  (picks the sparse form by itself)")
+    lesson.agree("the dense and the sparse products", dense, sparse, tol=1e-12)
+    lesson.agree("the dense product and barenn.matrix.dot", dense, library, tol=1e-12)
+    lesson.say("""
+        The backward pass has two more products of the same size. The weight
+        gradient, dweights = inputsᵀ · dvalues, runs over the same pixels, so it
+        skips the zeros too (each row of inputsᵀ is one pixel across the batch).
+        The third, dinputs = dvalues · weightsᵀ, would tell how the loss changes
+        with each pixel: no layer comes before the first one to use that, so the
+        network asks the first Dense for no dinputs at all.""")
+    dvalues = [[(i * 7 + j * 3) % 11 / 11 - 0.5 for j in range(HIDDEN)] for i in range(batch_size)]
+    _, dweights_s = timed(dot, transpose(X), dvalues)
+    _, dinputs_s = timed(dot_transposed, dvalues, layer.weights)
+    print(f"  dweights (zeros skipped):    {dweights_s:7.3f} s")
+    print(f"  dinputs (not computed):      {dinputs_s:7.3f} s saved per batch")
+
+    epochs = chosen.epochs or lesson.pick(FULL_EPOCHS, 1)
+    workers = chosen.workers or (1 if lesson.quick else min(2, os.cpu_count() or 1))
+    lesson.step(f"Training 784-{HIDDEN}-10 for {epochs} epoch(s) with {workers} worker(s)")
+    network = Network([Dense(images.pixels, HIDDEN, init="he", seed=1), ReLU(),
+                       Dense(HIDDEN, 10, init="he", seed=2), Softmax()],
+                      loss=CategoricalCrossEntropy(),
+                      optimizer=Adam(learning_rate=LEARNING_RATE, decay=DECAY))
+    print(network.summary())
+    batch_size = lesson.pick(BATCH_SIZE, QUICK_BATCH_SIZE)
+    batches = -(-len(images) // batch_size)
+    lesson.say(f"""
+        Batches of {batch_size} images ({batches} Adam updates an epoch, learning rate
+        {LEARNING_RATE} slowly decaying). Large batches suit pure Python: every update
+        touches all {network.parameter_count():,} parameters, whatever the batch size.""")
+    if workers > 1:
+        lesson.say(f"""
+            With {workers} workers each process takes 1/{workers} of every batch; the
+            parent adds their gradients and takes the Adam step (barenn.parallel).""")
+    print(f"{'epoch':>5}  {'loss':>7}  {'train acc':>9}  {'test acc':>8}  {'seconds':>7}")
+    for _ in range(epochs):
+        started = time.perf_counter()
+        history = network.fit(images, labels, epochs=1, batch_size=batch_size,
+                              validation=(test_images, test_labels), seed=0,
+                              verbose=0 if lesson.quick else 1, workers=workers)
+        print(f"{history.epoch[-1] + 1:>5}  {history.loss[-1]:>7.4f}  "
+              f"{history.accuracy[-1]:>9.4f}  {history.val_accuracy[-1]:>8.4f}  "
+              f"{time.perf_counter() - started:>7.1f}", flush=True)
+    print(f"test accuracy after {epochs} epoch(s): {history.val_accuracy[-1]:.4f}")
+    if lesson.quick:
+        print("(--quick trains on a small part of the data; run without it for the real figures)")
+
+    lesson.step("A few test digits it gets wrong")
+    predicted = network.predict_classes(test_images)
+    wrong = [i for i, (t, p) in enumerate(zip(test_labels, predicted)) if t != p]
+    print(f"{len(wrong)} of {len(test_images)} test images misclassified")
+    for i in wrong[:2]:
+        print(f"test image {i}: true {test_labels[i]}, answered {predicted[i]}")
+        print(digit_picture(test_images.row(i)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
