@@ -28,6 +28,7 @@ from barenn.datasets import spiral
 from barenn.layers import Dense
 from barenn.lesson import Lesson, fmt
 from barenn.losses import CategoricalCrossEntropy, accuracy
+from barenn.matrix import copy
 from barenn.network import Network
 from barenn.optimizers import Adam
 from barenn.plot import scatter_svg
@@ -36,7 +37,7 @@ from barenn.rng import NumpyLegacy
 DEFAULT_OUT = "barenn-out"
 PICTURE = "06_spiral_regions.svg"
 MAX_EPOCHS = 10000   # the walkthrough trains 10 001 epochs; we stop once the target is met
-QUICK_EPOCHS = 200   # --quick: enough to see the loss fall, not to reach the target
+QUICK_EPOCHS = 100   # --quick: enough to see the loss fall, not to reach the target
 
 
 def walkthrough_line(epoch, loss, acc):
@@ -111,12 +112,15 @@ def main(argv=None):
     every = lesson.pick(250, 50)
     lesson.say(f"""
         One epoch = forward over all 300 points, the loss, backward, one Adam step
-        (learning_rate=0.05, decay=5e-7). fit() measures the loss and accuracy of each
-        epoch before its update, so its epoch 0 is the untrained network above.
-        A line every {every} epochs; at most {limit} epochs{' (--quick)' if lesson.quick else ''}.""")
+        (learning_rate=0.05, decay=5e-7). Like the walkthrough, fit() reports each
+        epoch's loss and accuracy from its forward pass, before its update, so its
+        epoch 0 is the untrained network above. A line every {every} epochs; at most
+        {limit} epochs{' (--quick)' if lesson.quick else ''}.""")
     start = time.perf_counter()
     reached = None
     for _ in range(limit):
+        # The weights this epoch's figures will describe (its update comes after).
+        before = [(copy(layer.weights), copy(layer.biases)) for layer in (dense1, dense2)]
         history = network.fit(X, y, epochs=1, verbose=0)
         epoch, loss, acc = history.epoch[-1], history.loss[-1], history.accuracy[-1]
         if epoch == 0:
@@ -128,24 +132,30 @@ def main(argv=None):
             reached = epoch
             break
     seconds = time.perf_counter() - start
-    epochs_run = network.epochs_trained
-    print(f"(took {seconds:.1f} seconds: {epochs_run / seconds:.0f} epochs a second)")
+    print(f"(took {seconds:.1f} seconds: {network.epochs_trained / seconds:.0f} epochs a second)")
     if reached is not None:
         print(f"reached accuracy >= {fmt(chosen.until)} at epoch {reached}")
+        lesson.say(f"""
+            That accuracy belongs to the weights before epoch {reached}'s update (the
+            update itself may nudge it either way). We keep the network that scored it:
+            the weights copied before that epoch go back into the two layers.""")
+        for layer, (weights, biases) in zip((dense1, dense2), before):
+            layer.weights, layer.biases = weights, biases
     else:
-        print(f"accuracy {fmt(history.accuracy[-1])} after {epochs_run} epochs: not yet "
-              f"{fmt(chosen.until)}" + (" (run without --quick to get there)" if lesson.quick else ""))
+        print(f"accuracy {fmt(history.accuracy[-1])} after {network.epochs_trained} epochs: not "
+              f"yet {fmt(chosen.until)}" + (" (run without --quick to get there)" if lesson.quick else ""))
 
     lesson.step("What the trained network does with the plane")
     final = network.evaluate(X, y)
     lesson.say("""
-        evaluate() runs the trained network once more, after the last update, on the
-        same points (we have no separate test set here; lesson 05 is about that).""")
+        evaluate() runs the trained network once more on the same points (there is
+        no separate test set here; lesson 05 is about that).""")
     lesson.show("final loss", final.loss)
     lesson.show("final accuracy", final.accuracy)
+    trained = reached if reached is not None else network.epochs_trained
     path = os.path.join(chosen.out, PICTURE)
     scatter_svg(X, y, path=path, predict=network.predict_classes, resolution=80,
-                title=f"Spiral, 2-64-3 network after {epochs_run} epochs "
+                title=f"Spiral, 2-64-3 network after {trained} epochs "
                       f"(accuracy {final.accuracy:.3f})")
     print(f"wrote {os.path.abspath(path)}")
     lesson.say("""
