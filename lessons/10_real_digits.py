@@ -33,7 +33,7 @@ from barenn.plot import digits_grid_svg, terminal_digit
 
 DEFAULT_OUT = "barenn-out"
 PICTURE = "10_misclassified_digits.svg"
-FULL_EPOCHS = 12
+FULL_EPOCHS = 16
 QUICK_EPOCHS = 2
 BATCH_SIZE = 64
 LEARNING_RATE = 0.01
