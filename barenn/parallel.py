@@ -10,10 +10,11 @@ second process. ``Network.fit(..., workers=2)`` uses a ``GradientPool``:
    packed once per batch as the bytes of an ``array('d')`` (8 bytes a number,
    no per-number pickling);
 3. each worker runs forward, loss and backward on its part and sends back its
-   gradients (again as array bytes), its mean loss and its right answers;
-4. the parent adds the gradients up in worker order, each weighted by
-   part size / batch size: the gradient of the mean loss over the whole batch,
-   exactly what one process computes on the whole batch, up to rounding;
+   gradients weighted by part size / batch size (again as array bytes), its
+   mean loss and its right answers;
+4. the parent adds the weighted gradients up in worker order: the gradient of
+   the mean loss over the whole batch, what one process computes on the whole
+   batch, up to rounding;
 5. the parent's optimizer takes one step with that gradient, and the new
    weights go out with the next batch.
 
@@ -43,6 +44,7 @@ import signal
 import traceback
 from array import array
 from itertools import chain
+from operator import add
 from multiprocessing.connection import wait
 
 __all__ = ["GradientPool", "WorkerError", "split", "pack", "unpack"]
@@ -195,7 +197,7 @@ class _WorkerState:
             self.set_weights(weights)
         net = self.network
         if kind == "train":
-            indices, masks = rest
+            indices, share, masks = rest
             for layer, numbers in zip(self.dropouts, masks):
                 values = array("d")
                 values.frombytes(numbers)
@@ -207,8 +209,13 @@ class _WorkerState:
             loss = net.loss.calculate(output, y_b)
             hits, count = net._hits(output, t_b, net.regression_precision)
             net.backward(output, y_b, need_dinputs=False)
-            grads = pack(getattr(layer, "d" + name) for layer, name in self.parameters)
-            return ("train", loss, hits, count, grads)
+            grads = [getattr(layer, "d" + name) for layer, name in self.parameters]
+            if share == 1.0:
+                numbers = array("d", chain.from_iterable(chain.from_iterable(grads)))
+            else:  # this part's weight in the batch's mean, applied here, in parallel
+                flat = chain.from_iterable(chain.from_iterable(grads))
+                numbers = array("d", [share * g for g in flat])
+            return ("train", loss, hits, count, numbers.tobytes())
         if kind == "measure":
             start, stop = rest
             X_val, y_val = self.validation
@@ -340,7 +347,7 @@ class GradientPool:
         busy = []
         for k, part in enumerate(parts):
             if part:
-                self._send(k, ("train", weights, part, masks[k]))
+                self._send(k, ("train", weights, part, len(part) / n, masks[k]))
                 busy.append(k)
         loss = 0.0
         hits = count = 0
@@ -357,11 +364,8 @@ class GradientPool:
             hits += part_hits
             count += part_count
             numbers = array("d")
-            numbers.frombytes(grads)
-            if total is None:
-                total = [share * g for g in numbers]
-            else:
-                total = [t + share * g for t, g in zip(total, numbers)]
+            numbers.frombytes(grads)  # already weighted by its share of the batch
+            total = numbers.tolist() if total is None else list(map(add, total, numbers))
         if overflow is not None:
             raise network._diverged(*where, f"a number overflowed ({overflow})")
         reg_loss = sum(map(regularization_loss, regularized)) if regularized else 0.0
