@@ -77,6 +77,9 @@ def _describe(value):
     return f"{value!r} ({type(value).__name__})" if len(repr(value)) <= 40 else type(value).__name__
 
 
+_ROW_TYPES = {list, tuple}
+
+
 def _shape(m, op, name="matrix"):
     """Shape of ``m`` as (rows, cols), or a clear error naming ``op``."""
     if not isinstance(m, (list, tuple)):
@@ -105,10 +108,8 @@ def _shape(m, op, name="matrix"):
     return (len(m), cols)
 
 
-_ROW_TYPES = {list, tuple}
-
-
 def _is_number(value):
+    """A real number (a scalar argument such as a factor or a bound must be one)."""
     return isinstance(value, Number) and not isinstance(value, complex)
 
 
@@ -122,7 +123,7 @@ def _type_error(op, *named):
     for name, m in named:
         for i, r in enumerate(m):
             for j, v in enumerate(r):
-                if not _is_number(v):
+                if not isinstance(v, Number):
                     where = f"position {j}" if "vector" in name else f"row {i}, column {j}"
                     return TypeError(
                         f"{op}: every element must be a number, but the {name} has "
@@ -245,11 +246,12 @@ def transpose(m):
 
 
 # --- products ----------------------------------------------------------------------
-# The kernels below do no checking of their own. dot and dot_transposed check the
-# shapes first, and let the arithmetic check the elements: every element that is
-# multiplied and added must be a number, or sumprod raises TypeError, and dot then
-# names the culprit. Where a kernel skips elements or could multiply without
-# adding (2 * 'a' is 'aa'), it checks them itself.
+# Checking every element before a product would cost a pass over both matrices,
+# a good share of the product itself. So dot and dot_transposed check the shapes
+# first and let the arithmetic check the elements: sumprod raises TypeError for
+# anything that is not a number, and dot then names the culprit. Where a kernel
+# skips elements, or could multiply without failing ('a' * 2 is 'aa'), the
+# elements are checked on their own.
 
 def _dense_product(a, columns):
     """Every row of ``a`` against every column: one C-level reduction per element."""
@@ -279,14 +281,20 @@ def _sparse_row(r, columns):
     if where:  # itemgetter of one index returns a value, not a tuple
         (t,) = where
         x = r[t]
-        if not _is_number(x):  # 'ab' * 2 would repeat a string, not raise
+        if not isinstance(x, Number):  # 'ab' * 2 would repeat a string, not raise
             raise TypeError("not a number")
         return [x * c[t] for c in columns]
     return [0.0] * len(columns)
 
 
 def _product(a, columns):
-    """``a`` times the matrix whose columns are ``columns`` (both non-empty)."""
+    """``a`` times the matrix whose columns are ``columns``."""
+    if not columns or not columns[0]:
+        # Nothing to multiply (m = 0 or k = 0): every element is an empty sum.
+        # The elements must still be numbers.
+        sum(chain.from_iterable(a))
+        sum(chain.from_iterable(columns))
+        return [[0.0] * len(columns) for _ in a]
     if len(columns) < SPARSE_MIN_COLUMNS:
         return _dense_product(a, columns)
     # Wide enough for a look at each row: mostly-zero rows (MNIST pixels, one-hot
@@ -323,18 +331,11 @@ def _dot_small_inner(a, b):
     return [[x0 * u + x1 * v + x2 * w for u, v, w in zip(b0, b1, b2)] for x0, x1, x2 in a]
 
 
-def _checked_product(op, a, b, columns):
-    """``_product(a, columns)``, where ``columns`` come from ``b``; a TypeError from
-    inside becomes one naming the first element of ``a`` or ``b`` that is not a number.
-    """
+def _naming_non_numbers(op, a, b, kernel, *args):
+    """``kernel(*args)`` for the product of ``a`` and ``b``; a TypeError from inside
+    becomes one naming the first element of ``a`` or ``b`` that is not a number."""
     try:
-        if not columns or not columns[0]:
-            # Nothing to multiply (m = 0 or k = 0): every element is an empty
-            # sum. The elements still have to be numbers.
-            sum(chain.from_iterable(a))
-            sum(chain.from_iterable(b))
-            return [[0.0] * len(columns) for _ in a]
-        return _product(a, columns)
+        return kernel(*args)
     except TypeError:
         raise _type_error(op, ("left matrix", a), ("right matrix", b)) from None
 
@@ -348,8 +349,9 @@ def dot(a, b):
     against each column of ``b`` with ``sumprod``; when ``b`` has at least
     ``SPARSE_MIN_COLUMNS`` columns, rows of ``a`` with at least a
     ``SPARSE_ZERO_SHARE`` of zeros are reduced over their non-zero entries only.
-    All paths give the same numbers up to rounding (for finite numbers: a skipped
-    zero times inf counts as 0, not nan).
+    All paths give the same numbers up to rounding. (One exception, for inf and
+    nan in ``b``: a sparse row skips its zeros, so 0 * inf counts as 0, not nan.)
+    An element that is not a number raises TypeError naming where it sits.
 
     Empty matrices: ``[]`` is 0x0, so ``dot([], [])`` is ``[]`` and an n x 0
     matrix times ``[]`` is n x 0 (``[[], ...]``).
@@ -368,11 +370,15 @@ def dot(a, b):
             f"dot: cannot multiply {n}x{k} by {k2}x{m} (inner sizes {k} and {k2} differ)"
         )
     if 1 <= k <= 3:
-        # The inline products check nothing by themselves (2 * 'a' is 'aa').
-        _check_numbers(a, "dot", "left matrix")
         _check_numbers(b, "dot", "right matrix")
+        if set(map(type, chain.from_iterable(b))) == {float}:
+            # Every element of a meets a float, and anything but a number times
+            # a float raises TypeError: the product itself checks a.
+            return _naming_non_numbers("dot", a, b, _dot_small_inner, a, b)
+        # Otherwise check a first: 'a' * 2 is 'aa', not an error.
+        _check_numbers(a, "dot", "left matrix")
         return _dot_small_inner(a, b)
-    return _checked_product("dot", a, b, list(zip(*b)))
+    return _naming_non_numbers("dot", a, b, _product, a, list(zip(*b)))
 
 
 def dot_transposed(a, bt):
@@ -393,7 +399,7 @@ def dot_transposed(a, bt):
             f"dot_transposed: cannot multiply {n}x{k} by the transpose of {m}x{k2} "
             f"(inner sizes {k} and {k2} differ)"
         )
-    return _checked_product("dot_transposed", a, bt, bt)
+    return _naming_non_numbers("dot_transposed", a, bt, _product, a, bt)
 
 
 def outer(u, v):

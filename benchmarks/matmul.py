@@ -18,10 +18,11 @@ of (a, b) returning the full product, transposes included, so each does exactly
 the job ``dot`` does; their products are checked against dot's.
 
 Times are minimums over rounds of ``time.perf_counter`` (``--cpu-time``: of
-``time.process_time``). In a round the kernels take turns, each run with the
-garbage collector paused (as timeit does). Rounds continue until the shape's time
-budget is spent; after the first rounds, kernels 1.5x slower than the fastest
-drop out, so the budget buys more rounds for the close contenders. The table's
+``time.process_time``), after one untimed warm-up run of each kernel. In a round
+the kernels take turns, each run with the garbage collector paused (as timeit
+does). Rounds continue until the shape's time
+budget is spent; after two rounds, kernels 1.25x slower than the fastest drop
+out, so the budget buys more rounds for the close contenders. The table's
 last columns are dot/best, which barenn aims to keep at 0.9 or more, and the
 number of rounds.
 """
@@ -59,9 +60,12 @@ TRIPLE_LOOP_BUDGET = 20.0
 LOOP_SECONDS = 3.0
 # Rounds go on until a shape has used this many seconds (or MAX_ROUNDS rounds).
 SHAPE_BUDGET = 8.0
-MAX_ROUNDS = 200
-# After the first rounds, kernels this many times slower than the fastest drop out.
-PRUNE = 1.5
+MAX_ROUNDS = 100
+# After PRUNE_AFTER rounds, kernels more than PRUNE times slower than the fastest
+# drop out (a contender would have to be slowed down by other processes in every
+# one of those rounds to be dropped wrongly).
+PRUNE = 1.25
+PRUNE_AFTER = 2
 # Wall-clock time by default; --cpu-time switches to time.process_time, which
 # leaves out the time the operating system gives to other processes.
 CLOCK = time.perf_counter
@@ -197,28 +201,29 @@ def max_difference(x, y):
 
 def best_times(kernels, a, b, min_rounds, budget, keep=()):
     """Minimum seconds of each (name, kernel) on a @ b, the number of rounds, and
-    each kernel's product (from its first run).
+    each kernel's product.
 
-    At least ``min_rounds`` rounds, then more while ``budget`` seconds last: on a
-    shared machine many runs are slowed by other processes, and the minimum over
-    many runs is what the kernel itself costs. The kernels take turns in each
-    round. After ``min_rounds`` rounds, kernels more than PRUNE times slower than
-    the fastest stop taking part (they cannot be the best), except those named
-    in ``keep``, so the budget goes to the close contenders.
+    Each kernel first runs once untimed (the warm-up that also gives its product):
+    since 3.11 the interpreter specializes code as it runs, and a first run also
+    grows the memory pools. Then at least ``min_rounds`` timed rounds, and more
+    while ``budget`` seconds last: on a shared machine many runs are slowed by
+    other processes, and the minimum over many runs is what the kernel itself
+    costs. The kernels take turns in each round. After PRUNE_AFTER rounds,
+    kernels more than PRUNE times slower than the fastest stop taking part (they
+    cannot be the best), except those named in ``keep``, so the budget goes to
+    the close contenders.
     """
+    products = {name: once(kernel, a, b)[1] for name, kernel in kernels}
     best = {name: math.inf for name, _ in kernels}
-    products = {}
     started = time.perf_counter()
     rounds = 0
     running = list(kernels)
     while rounds < min_rounds or (time.perf_counter() - started < budget and rounds < MAX_ROUNDS):
         shift = rounds % len(running)  # a different kernel goes first in each round
         for name, kernel in running[shift:] + running[:shift]:
-            seconds, product = once(kernel, a, b)
-            best[name] = min(best[name], seconds)
-            products.setdefault(name, product)
+            best[name] = min(best[name], once(kernel, a, b)[0])
         rounds += 1
-        if rounds == min_rounds:
+        if rounds == PRUNE_AFTER:
             fastest = min(best.values())
             running = [(name, kernel) for name, kernel in running
                        if name in keep or best[name] <= PRUNE * fastest]

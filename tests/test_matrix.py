@@ -575,7 +575,9 @@ def test_dot_on_tuples_and_bools():
                          ids=["chosen per row", "every row sparse", "every row dense", "never inspected"])
 @pytest.mark.parametrize("bad", ["ab", None, "", [], [1.0], "0"])
 @pytest.mark.parametrize("where", ["one non-zero", "many non-zeros", "dense row", "small inner"])
-def test_dot_names_a_non_number_in_the_left_matrix(reduction, monkeypatch, share, min_columns, bad, where):
+@pytest.mark.parametrize("b_value", [2, 2.0], ids=["int b", "float b"])
+def test_dot_names_a_non_number_in_the_left_matrix(reduction, monkeypatch, share, min_columns, bad, where,
+                                                   b_value):
     if share is not None:
         monkeypatch.setattr(matrix, "SPARSE_ZERO_SHARE", share)
     if min_columns is not None:
@@ -588,7 +590,7 @@ def test_dot_names_a_non_number_in_the_left_matrix(reduction, monkeypatch, share
         r = [1.0] * k
     r[3 % k] = bad
     a = [[1.0] * k, r]
-    b = [[2] * 20 for _ in range(k)]  # integers: 2 * 'ab' would not fail by itself
+    b = [[b_value] * 20 for _ in range(k)]  # 2 * 'ab' does not fail by itself; 2.0 * 'ab' does
     for op, call in (("dot", lambda: dot(a, b)), ("dot_transposed", lambda: dot_transposed(a, transpose(b)))):
         with pytest.raises(TypeError) as caught:
             call()
