@@ -24,7 +24,7 @@ except ImportError:  # run from a clone without installing: use the package next
 from barenn.activations import ReLU, Sigmoid
 from barenn.datasets import moons, train_test_split
 from barenn.layers import Dense
-from barenn.lesson import Lesson, fmt
+from barenn.lesson import Lesson
 from barenn.losses import BinaryCrossEntropy
 from barenn.network import Network
 from barenn.optimizers import Adam
