@@ -7,7 +7,8 @@ Both follow the interface every part of the matrix engine shares (see also
   returns the output. ``inputs`` is a batch, n samples x k features (a list of rows).
 * ``backward(dvalues)`` takes dL/d(output), same shape as the output, and stores and
   returns ``self.dinputs`` = dL/d(inputs). ``Dense`` also sets ``dweights`` and
-  ``dbiases``.
+  ``dbiases``; ``Dense.backward(dvalues, need_dinputs=False)`` leaves dinputs out
+  (a network's first layer has nobody to pass them to).
 * ``params()`` lists what an optimizer may change (see ``Dense.params``).
 
 Inputs are never modified; every result is a new list of lists.

@@ -131,9 +131,15 @@ def _dropout_widths(network):
 
 # --- the worker process --------------------------------------------------------------------------
 
-def _worker_main(conn, spec):
-    """Entry point of a worker: build the network, then answer jobs until "stop"."""
+def _worker_main(conn, spec, parent_end=None):
+    """Entry point of a worker: build the network, then answer jobs until "stop".
+
+    ``parent_end``: the parent's end of this worker's pipe, which a forked child
+    holds a copy of; closing it lets the worker see the parent vanish (EOF).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if parent_end is not None:
+        parent_end.close()
     try:
         state = _WorkerState(spec)
     except BaseException as error:  # noqa: BLE001 - report anything to the parent
@@ -263,11 +269,13 @@ class GradientPool:
         spec = {"network": description, "X": X, "y": list(y), "validation": validation,
                 "shapes": self.shapes, "dropouts": self.dropouts}
         context = multiprocessing.get_context(start_method)
+        forked = context.get_start_method() == "fork"
         self.processes, self.connections = [], []
         try:
             for k in range(workers):
                 parent_end, child_end = context.Pipe()
-                process = context.Process(target=_worker_main, args=(child_end, spec),
+                args = (child_end, spec, parent_end if forked else None)
+                process = context.Process(target=_worker_main, args=args,
                                           name=f"barenn-worker-{k}", daemon=True)
                 process.start()
                 child_end.close()  # the child has its own copy; ours would hide its death

@@ -238,3 +238,54 @@ def test_workers_start_with_spawn_too(data):
             pool.train_step(list(indices), twin.trainable_layers(), [twin.layers[0]], (0, 0, 3))
     assert largest_difference(parameters(net), parameters(twin)) < 1e-9
     assert no_workers_left()
+
+
+ORPHAN_SCRIPT = """
+import os, sys
+sys.path.insert(0, {root!r})
+from barenn.activations import ReLU, Softmax
+from barenn.layers import Dense
+from barenn.losses import CategoricalCrossEntropy
+from barenn.network import Network
+from barenn.optimizers import Adam
+from barenn.parallel import GradientPool
+net = Network([Dense(2, 4, seed=1), ReLU(), Dense(4, 2, seed=2), Softmax()],
+              CategoricalCrossEntropy(), Adam())
+pool = GradientPool(net, [[0.0, 1.0], [1.0, 0.0]], [0, 1], 2)
+with open({pids!r}, "w") as f:
+    f.write(" ".join(str(p.pid) for p in pool.processes))
+os._exit(1)  # the parent vanishes without closing anything
+"""
+
+
+def gone(pid):
+    """True if the process has ended (a zombie waiting to be reaped counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return any(line.startswith("State:") and "Z" in line.split()[1] for line in status)
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to watch the workers")
+def test_workers_end_when_the_parent_vanishes(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent.parent)
+    script, pid_file = tmp_path / "orphans.py", tmp_path / "pids.txt"
+    script.write_text(ORPHAN_SCRIPT.format(root=root, pids=str(pid_file)), encoding="utf-8")
+    with open(tmp_path / "stderr.txt", "w") as stderr:  # no pipe the workers could hold open
+        result = subprocess.run([sys.executable, str(script)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=stderr, timeout=60)
+    assert result.returncode == 1, (tmp_path / "stderr.txt").read_text()
+    pids = [int(p) for p in pid_file.read_text().split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 10
+    while not all(map(gone, pids)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = [pid for pid in pids if not gone(pid)]
+    for pid in survivors:  # leave nothing running, even when the test fails
+        os.kill(pid, 9)
+    assert not survivors
