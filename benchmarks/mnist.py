@@ -3,8 +3,10 @@
 For each number of workers (default 1, then 2) a fresh network with the same
 seeds is trained epoch by epoch; after every epoch the test accuracy is measured.
 The table gives the test accuracy, the training loss and the seconds of each epoch
-(training plus the test measurement), the wall time since the run began (reading
-the files included), and when the test accuracy first reached the target.
+(training plus the test measurement), the CPU seconds the parent and its workers
+spent on it, the wall time since the run began (reading the files included), and
+when the test accuracy first reached the target. Wall seconds far above the CPU
+seconds (for one worker) mean other programs were sharing the cores.
 
 The MNIST files are read from --data, else ../shared/datasets/mnist next to the
 repository; where they are absent the benchmark says so and exits with status 0.
@@ -71,8 +73,20 @@ def has_files(directory):
                for pair in MNIST_FILES.values() for name in pair)
 
 
+def load_average():
+    """The 1-minute load average (NaN where the system has none)."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+def cpu_seconds():
+    """CPU time used so far by this process and its finished children (the workers
+    of an epoch are joined when its fit returns, so their time is counted then)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def header(chosen):
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    load = load_average()
     print(f"Python {platform.python_version()} ({sys.executable}); "
           f"math.sumprod: {'yes' if hasattr(math, 'sumprod') else 'no (3.11 or older)'}")
     print(f"machine: {os.cpu_count()} cores, {platform.machine()}, load average at start {load:.2f}")
@@ -98,26 +112,28 @@ def run(chosen, workers):
     print(f"workers = {workers}: {len(images)} training images, {len(test_images)} test images "
           f"(read in {loaded:.1f} s)")
     print(f"{'epoch':>5}  {'test acc':>8}  {'train loss':>10}  {'train acc':>9}  "
-          f"{'seconds':>7}  {'wall':>7}")
+          f"{'seconds':>7}  {'cpu s':>7}  {'wall':>7}")
     reached = None
     epoch_seconds = []
     for _ in range(chosen.epochs):
         started = time.perf_counter()
+        cpu_before = cpu_seconds()
         history = network.fit(images, labels, epochs=1, batch_size=chosen.batch_size,
                               validation=(test_images, test_labels), seed=chosen.seed,
                               verbose=0, workers=workers)
         now = time.perf_counter()
+        cpu = cpu_seconds() - cpu_before
         epoch_seconds.append(now - started)
         accuracy = history.val_accuracy[-1]
         if reached is None and accuracy >= chosen.target:
             reached = (history.epoch[-1] + 1, now - began)
         print(f"{history.epoch[-1] + 1:>5}  {accuracy:>8.4f}  {history.loss[-1]:>10.4f}  "
-              f"{history.accuracy[-1]:>9.4f}  {now - started:>7.1f}  {now - began:>7.1f}",
-              flush=True)
+              f"{history.accuracy[-1]:>9.4f}  {now - started:>7.1f}  {cpu:>7.1f}  "
+              f"{now - began:>7.1f}", flush=True)
     total = time.perf_counter() - began
     mean = sum(epoch_seconds) / len(epoch_seconds)
     print(f"workers = {workers}: {mean:.1f} s per epoch on average, total wall time {total:.1f} s "
-          f"({total / 60:.1f} min)")
+          f"({total / 60:.1f} min); load average now {load_average():.2f}")
     if reached:
         print(f"test accuracy >= {chosen.target:.2%} first after epoch {reached[0]}, "
               f"{reached[1]:.1f} s ({reached[1] / 60:.1f} min) after the start")
