@@ -4,7 +4,8 @@ Run from the repository root (no install needed)::
 
     python benchmarks/matmul.py              # 40-50 s
     python benchmarks/matmul.py --all        # also every kernel's rate
-    python benchmarks/matmul.py --budget 20  # more rounds: steadier on a busy machine
+    python benchmarks/matmul.py --cpu-time   # steadier while other processes run
+    python benchmarks/matmul.py --budget 20  # more rounds per shape
 
 For each shape it times, on the same random matrices (fixed seed):
 
@@ -20,11 +21,15 @@ the job ``dot`` does; their products are checked against dot's.
 Times are minimums over rounds of ``time.perf_counter`` (``--cpu-time``: of
 ``time.process_time``), after one untimed warm-up run of each kernel. In a round
 the kernels take turns, each run with the garbage collector paused (as timeit
-does). Rounds continue until the shape's time
-budget is spent; after two rounds, kernels 1.25x slower than the fastest drop
-out, so the budget buys more rounds for the close contenders. The table's
-last columns are dot/best, which barenn aims to keep at 0.9 or more, and the
-number of rounds.
+does). Rounds continue until the shape's time budget is spent; after two rounds,
+kernels 1.25x slower than the fastest drop out, so the budget buys more rounds
+for the close contenders. The last columns are dot/best, which barenn aims to
+keep at 0.9 or more, and the number of rounds.
+
+On a machine shared with other busy processes, a run of a tenth of a second or
+more is rarely left alone, and wall-clock minimums of the big shapes can scatter
+by 30 % from one run to the next; repeat the run, or time with --cpu-time, which
+leaves out the time the system gives to the other processes.
 """
 
 import argparse
