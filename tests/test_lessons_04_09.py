@@ -356,10 +356,11 @@ def test_lesson08_fits_the_curve(quick_08):
     assert [int(r[0]) for r in rows] == [0, 1, 2, 3]
     train_losses = [float(r[1]) for r in rows]
     assert train_losses[-1] < train_losses[0]
-    # Measured after 4 epochs: train 0.076, validation 0.077 (the noise floor is 0.01).
+    # Measured after 4 epochs: train 0.060, validation 0.056 (the noise floor is 0.01;
+    # predicting 0 everywhere would cost about 0.16).
     val = number(text, "validation loss (MSE)")
-    assert 0.005 < val < 0.15
-    assert number(text, "train loss (MSE)") < 0.15
+    assert 0.005 < val < 0.09
+    assert number(text, "train loss (MSE)") < 0.09
     root = svg_root(out / "08_sinc_fit.svg")
     labels = texts(root)
     for name in ("training points", "sin(x)/x", "network"):
