@@ -11,7 +11,7 @@ seconds (for one worker) mean other programs were sharing the cores.
 The MNIST files are read from --data, else ../shared/datasets/mnist next to the
 repository; where they are absent the benchmark says so and exits with status 0.
 
-    python benchmarks/mnist.py [--epochs 6] [--workers 1,2] [--batch-size 500]
+    python benchmarks/mnist.py [--epochs 5] [--workers 1,2] [--batch-size 400]
                                [--learning-rate 0.01] [--decay 5e-3] [--target 0.975]
 
 Measure with nothing else running: pure Python uses one core per process, so other
@@ -46,9 +46,9 @@ def options(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", default=str(DEFAULT_DATA), metavar="DIR",
                         help="directory with the four MNIST files (default ../shared/datasets/mnist)")
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts to run")
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=400)
     parser.add_argument("--learning-rate", type=float, default=0.01)
     parser.add_argument("--decay", type=float, default=5e-3,
                         help="Adam's learning rate at step t is lr / (1 + decay * t)")

@@ -48,7 +48,7 @@ from barenn.realdata import MNIST_FILES
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "mnist"
 FULL_EPOCHS = 3
 QUICK_TRAIN, QUICK_TEST = 1000, 300   # --quick: the first images only, one epoch
-BATCH_SIZE = 500
+BATCH_SIZE = 400
 QUICK_BATCH_SIZE = 50  # --quick: more, smaller updates on its few images
 LEARNING_RATE = 0.01
 DECAY = 5e-3
