@@ -77,3 +77,80 @@ def test_lessons_lists_every_lesson_with_one_line():
     assert len(lines) == len(files)
     for line, path in zip(lines, files):
         assert line.split()[0] == str(int(path.name[:2]))
+
+
+def test_train_save_plot_report_then_predict(tmp_path):
+    import json
+    import xml.etree.ElementTree as ET
+
+    model, plot, report = tmp_path / "m.json", tmp_path / "p.svg", tmp_path / "r.html"
+    result = run("train", "moons", "--layers", "8", "--epochs", "40", "--lr", "0.05", "--seed", "1",
+                 "--save", str(model), "--plot", str(plot), "--report", str(report), "--quiet")
+    assert result.returncode == 0, result.stderr
+    last = [line for line in result.stdout.splitlines() if line.startswith("test loss")][-1]
+    accuracy = float(last.rsplit(" ", 1)[1])
+    assert accuracy >= 0.8, last  # two moons are easy; 40 full-batch Adam steps get most points
+    assert json.loads(model.read_text())["format"] == "barenn.network"
+    svg = ET.parse(plot).getroot()
+    assert svg.tag.endswith("svg") and len(list(svg.iter("{http://www.w3.org/2000/svg}circle"))) > 0
+    html = report.read_text()
+    assert "training on moons" in html and "<svg" in html and "test accuracy" in html
+
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("x1,x2\n-1.0,0.2\n2.0,0.2\n0.5,-0.4\n")
+    predicted = run("predict", str(model), str(inputs))
+    assert predicted.returncode == 0, predicted.stderr
+    labels = predicted.stdout.split()
+    assert len(labels) == 3 and set(labels) <= {"0", "1"}
+
+    from barenn.network import Network
+
+    net = Network.load(model)
+    assert [str(c) for c in net.predict_classes([[-1.0, 0.2], [2.0, 0.2], [0.5, -0.4]])] == labels
+
+
+def test_predict_refuses_bad_input(tmp_path):
+    model = tmp_path / "m.json"
+    assert run("train", "xor", "--epochs", "2", "--save", str(model), "--quiet").returncode == 0
+    wide = tmp_path / "wide.csv"
+    wide.write_text("1,2,3\n")
+    words = tmp_path / "words.csv"
+    words.write_text("1,2\n3,four\n")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "barenn.network", "version": 1, "layers": [')
+    for args, expected in [
+        ((str(model), str(wide)), "every row needs 2 values"),
+        ((str(model), str(words)), "row 2: expected numbers"),
+        ((str(model), str(tmp_path / "none.csv")), "input file not found"),
+        ((str(broken), str(wide)), f"cannot load {broken}"),
+    ]:
+        result = run("predict", *args)
+        assert result.returncode == 2, result.stderr
+        assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_regression_prints_its_loss(tmp_path):
+    result = run("train", "sine", "--layers", "16", "--epochs", "5", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "test loss (mean squared error)" in result.stdout
+
+
+def test_graph_writes_svg_and_dot(tmp_path):
+    out = tmp_path / "g.svg"
+    result = run("graph", "--out", str(out))
+    assert result.returncode == 0 and out.exists()
+    dot = run("graph", "--dot")
+    assert dot.returncode == 0 and dot.stdout.startswith("digraph")
+
+
+@pytest.mark.parametrize("dataset", [d for d in cli.DATASETS if d != "mnist"])
+def test_every_builtin_dataset_trains(dataset):
+    result = run("train", dataset, "--layers", "4", "--epochs", "1", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("test loss")
+
+
+def test_mnist_without_files_is_a_user_error(tmp_path):
+    result = run("train", "mnist", "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and str(tmp_path) in result.stderr
