@@ -33,7 +33,7 @@ from operator import add as _add, itemgetter, mul as _mul, sub as _sub, truediv 
 
 __all__ = [
     "ShapeError", "shape", "zeros", "full", "identity", "copy", "row", "column", "flatten",
-    "transpose", "dot", "dot_transposed", "add", "subtract", "multiply", "divide", "scale",
+    "transpose", "dot", "dot_add_row", "dot_transposed", "add", "subtract", "multiply", "divide", "scale",
     "add_row", "apply", "sum_columns", "sum_rows", "sum_all", "mean", "outer", "diagflat",
     "argmax", "clip", "max_abs", "format_shape",
 ]
@@ -66,6 +66,16 @@ SPARSE_ZERO_SHARE = 0.6 if HAS_MATH_SUMPROD else 0.3
 # columns: the look at a row must be cheap next to the row's m reductions, and a
 # product with only a few columns cannot win it back.
 SPARSE_MIN_COLUMNS = 16
+
+# ... and when the rows are at least this long. Gathering the non-zero entries of
+# a short row costs more than the multiplications it saves: measured on rows of
+# 16 with half of them zeros (ReLU outputs), the sparse form took 1.6x the time of
+# the dense one with math.sumprod and 1.03x with sum(map(mul)); at 32 it is even
+# with sumprod and 0.8x with sum(map(mul)) (benchmarks/smallshapes.py).
+SPARSE_MIN_INNER = 32
+
+# Inner sizes up to this are multiplied out inline (see _dot_small_inner).
+SMALL_INNER = 3
 
 
 def format_shape(dims):
@@ -295,7 +305,7 @@ def _product(a, columns):
         sum(chain.from_iterable(a))
         sum(chain.from_iterable(columns))
         return [[0.0] * len(columns) for _ in a]
-    if len(columns) < SPARSE_MIN_COLUMNS:
+    if len(columns) < SPARSE_MIN_COLUMNS or len(columns[0]) < SPARSE_MIN_INNER:
         return _dense_product(a, columns)
     # Wide enough for a look at each row: mostly-zero rows (MNIST pixels, one-hot
     # rows, ReLU outputs) are reduced over their non-zero entries only. A row is
@@ -331,13 +341,58 @@ def _dot_small_inner(a, b):
     return [[x0 * u + x1 * v + x2 * w for u, v, w in zip(b0, b1, b2)] for x0, x1, x2 in a]
 
 
-def _naming_non_numbers(op, a, b, kernel, *args):
-    """``kernel(*args)`` for the product of ``a`` and ``b``; a TypeError from inside
-    becomes one naming the first element of ``a`` or ``b`` that is not a number."""
+def _dot_small_inner_add_row(a, b, bias):
+    """``_dot_small_inner(a, b)`` with the vector ``bias`` added to every row, in the
+    same pass. The sums are formed in the same order (products first, then the
+    bias), so the numbers are exactly those of ``add_row(dot(a, b), [bias])``."""
+    if len(b) == 1:
+        (b0,) = b
+        return [[x0 * u + c for u, c in zip(b0, bias)] for (x0,) in a]
+    if len(b) == 2:
+        b0, b1 = b
+        return [[x0 * u + x1 * v + c for u, v, c in zip(b0, b1, bias)] for x0, x1 in a]
+    b0, b1, b2 = b
+    return [[x0 * u + x1 * v + x2 * w + c for u, v, w, c in zip(b0, b1, b2, bias)]
+            for x0, x1, x2 in a]
+
+
+def _naming_non_numbers(op, named, kernel, *args):
+    """``kernel(*args)``; a TypeError from inside becomes one naming the first
+    element that is not a number in the (name, matrix) pairs ``named``."""
     try:
         return kernel(*args)
     except TypeError:
-        raise _type_error(op, ("left matrix", a), ("right matrix", b)) from None
+        raise _type_error(op, *named) from None
+
+
+def _checked_small_inner(op, a, right, kernel, *args, extra=()):
+    """``kernel(*args)``, a small-inner product of ``a`` and the right matrix
+    ``right`` (as the caller was given it), with every element checked. ``extra``:
+    more (name, matrix) pairs the kernel uses, already checked, for the message
+    when numbers do not mix.
+
+    The right matrix is small (k <= 3 rows or columns): check it outright. If all
+    its elements are floats, every element of ``a`` meets a float in the kernel,
+    and anything but a number times a float raises TypeError, so the product
+    itself checks ``a``. Otherwise check ``a`` first: 'a' * 2 is 'aa', not an error.
+    """
+    _check_numbers(right, op, "right matrix")
+    named = (("left matrix", a), ("right matrix", right), *extra)
+    if set(map(type, chain.from_iterable(right))) == {float}:
+        return _naming_non_numbers(op, named, kernel, *args)
+    _check_numbers(a, op, "left matrix")
+    return _naming_non_numbers(op, named, kernel, *args)
+
+
+def _dot_shapes(op, a, b):
+    """(n, k, m) of the product ``a @ b``, or the ShapeError/TypeError naming ``op``."""
+    n, k = _shape(a, op, "left matrix")
+    k2, m = _shape(b, op, "right matrix")
+    if k != k2:
+        raise ShapeError(
+            f"{op}: cannot multiply {n}x{k} by {k2}x{m} (inner sizes {k} and {k2} differ)"
+        )
+    return n, k, m
 
 
 def dot(a, b):
@@ -347,8 +402,9 @@ def dot(a, b):
     shape (see DESIGN.md and benchmarks/matmul.py): an inline sum for an inner size
     of 1 to 3; otherwise ``b`` is transposed once and each row of ``a`` is reduced
     against each column of ``b`` with ``sumprod``; when ``b`` has at least
-    ``SPARSE_MIN_COLUMNS`` columns, rows of ``a`` with at least a
-    ``SPARSE_ZERO_SHARE`` of zeros are reduced over their non-zero entries only.
+    ``SPARSE_MIN_COLUMNS`` columns and the rows are at least ``SPARSE_MIN_INNER``
+    long, rows of ``a`` with at least a ``SPARSE_ZERO_SHARE`` of zeros are reduced
+    over their non-zero entries only.
     All paths give the same numbers up to rounding. (One exception, for inf and
     nan in ``b``: a sparse row skips its zeros, so 0 * inf counts as 0, not nan.)
     An element that is not a number raises TypeError naming where it sits.
@@ -363,22 +419,44 @@ def dot(a, b):
     ...
     barenn.matrix.ShapeError: dot: cannot multiply 1x2 by 1x2 (inner sizes 2 and 1 differ)
     """
-    n, k = _shape(a, "dot", "left matrix")
-    k2, m = _shape(b, "dot", "right matrix")
-    if k != k2:
+    n, k, m = _dot_shapes("dot", a, b)
+    if 1 <= k <= SMALL_INNER:
+        return _checked_small_inner("dot", a, b, _dot_small_inner, a, b)
+    return _naming_non_numbers("dot", (("left matrix", a), ("right matrix", b)),
+                               _product, a, list(zip(*b)))
+
+
+def dot_add_row(a, b, r):
+    """``add_row(dot(a, b), r)`` in one pass: a layer's ``inputs · weights + biases``.
+
+    (n x k) times (k x m), plus the 1 x m row ``r`` added to every row of the
+    product, gives n x m, with the same numbers as the two calls. For an inner
+    size of 1 to 3 the bias is added inside the product's own comprehension,
+    which saves a whole pass over the n x m result (about a quarter of the
+    time of a 300x2 by 2x64 product); otherwise the product dominates and the row
+    is added afterwards.
+
+    >>> dot_add_row([[1, 2], [3, 4]], [[1, 0], [0, 1]], [[10, 20]])
+    [[11, 22], [13, 24]]
+    """
+    n, k, m = _dot_shapes("dot_add_row", a, b)
+    rows, cols = _shape(r, "dot_add_row", "row")
+    if rows != 1 or cols != m:
         raise ShapeError(
-            f"dot: cannot multiply {n}x{k} by {k2}x{m} (inner sizes {k} and {k2} differ)"
+            f"dot_add_row: cannot add a {rows}x{cols} row to the {n}x{m} product "
+            f"(expected a 1x{m} row)"
         )
-    if 1 <= k <= 3:
-        _check_numbers(b, "dot", "right matrix")
-        if set(map(type, chain.from_iterable(b))) == {float}:
-            # Every element of a meets a float, and anything but a number times
-            # a float raises TypeError: the product itself checks a.
-            return _naming_non_numbers("dot", a, b, _dot_small_inner, a, b)
-        # Otherwise check a first: 'a' * 2 is 'aa', not an error.
-        _check_numbers(a, "dot", "left matrix")
-        return _dot_small_inner(a, b)
-    return _naming_non_numbers("dot", a, b, _product, a, list(zip(*b)))
+    _check_numbers(r, "dot_add_row", "row")
+    bias = r[0]
+    if 1 <= k <= SMALL_INNER:
+        return _checked_small_inner("dot_add_row", a, b, _dot_small_inner_add_row, a, b, bias,
+                                    extra=(("row", r),))
+    product = _naming_non_numbers("dot_add_row", (("left matrix", a), ("right matrix", b)),
+                                  _product, a, list(zip(*b)))
+    try:
+        return [list(map(_add, x, bias)) for x in product]
+    except TypeError:  # numbers that do not add up (a Decimal and a float)
+        raise _type_error("dot_add_row", ("row", r)) from None
 
 
 def dot_transposed(a, bt):
@@ -386,8 +464,9 @@ def dot_transposed(a, bt):
 
     (n x k) with (m x k) gives n x m. The rows of ``bt`` are exactly the columns a
     product needs, so the backward pass ``dinputs = dvalues @ weights.T`` costs no
-    transposition at all. With k = 0 every element is an empty sum: an n x m
-    matrix of 0.0.
+    transposition at all (for an inner size of 1 to 3, the inline kernel of
+    ``dot`` takes the k columns of ``bt``, a cheap zip). With k = 0 every element
+    is an empty sum: an n x m matrix of 0.0.
 
     >>> dot_transposed([[1, 2]], [[3, 4], [5, 6]])
     [[11, 17]]
@@ -399,7 +478,11 @@ def dot_transposed(a, bt):
             f"dot_transposed: cannot multiply {n}x{k} by the transpose of {m}x{k2} "
             f"(inner sizes {k} and {k2} differ)"
         )
-    return _naming_non_numbers("dot_transposed", a, bt, _product, a, bt)
+    if 1 <= k <= SMALL_INNER:
+        b = list(zip(*bt))  # k rows of m: tiny next to the product
+        return _checked_small_inner("dot_transposed", a, bt, _dot_small_inner, a, b)
+    return _naming_non_numbers("dot_transposed", (("left matrix", a), ("right matrix", bt)),
+                               _product, a, bt)
 
 
 def outer(u, v):
@@ -568,4 +651,6 @@ def argmax(m):
     rows, cols = _matrix(m, "argmax")
     if rows and cols == 0:
         raise ShapeError(f"argmax: the matrix is {rows}x0; an empty row has no largest element")
-    return [max(range(cols), key=r.__getitem__) for r in m]
+    # max and index both run in C; index finds the first element equal to the
+    # largest, so ties go to the first (twice as fast as max with a key).
+    return [r.index(max(r)) for r in m]

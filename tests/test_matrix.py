@@ -18,7 +18,7 @@ import pytest
 from barenn import matrix
 from barenn.matrix import (
     ShapeError, add, add_row, apply, argmax, clip, column, copy, diagflat, divide, dot,
-    dot_transposed, flatten, format_shape, full, identity, max_abs, mean, multiply, outer, row,
+    dot_add_row, dot_transposed, flatten, format_shape, full, identity, max_abs, mean, multiply, outer, row,
     scale, shape, subtract, sum_all, sum_columns, sum_rows, transpose, zeros,
 )
 
@@ -125,6 +125,45 @@ def test_dot_transposed_by_hand():
     assert dot_transposed(A23, transpose(b)) == dot(A23, b)
 
 
+def test_dot_add_row_by_hand():
+    # [1 2] [5 6]   [19 22]            [119 222]
+    # [3 4] [7 8] = [43 50], + [100 200] = [143 250]
+    assert dot_add_row([[1, 2], [3, 4]], [[5, 6], [7, 8]], [[100, 200]]) == [[119, 222], [143, 250]]
+    # inner size 4 (the reduction path): [1 2 3 4].[1 1 1 1] = 10, + 0.5
+    assert dot_add_row([[1, 2, 3, 4]], [[1.0]] * 4, [[0.5]]) == [[10.5]]
+    assert dot_add_row([[2]], [[3]], [[-6]]) == [[0]]
+    assert dot_add_row([], [], [[]]) == []
+    assert dot_add_row([[1, 2]], [[], []], [[]]) == [[]]  # 1x2 @ 2x0 + 1x0
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 40])
+def test_dot_add_row_gives_the_numbers_of_dot_then_add_row(k):
+    # The same sums in the same order: equal to the last bit, not just close.
+    rng = random.Random(k)
+    a, b = random_matrix(rng, 9, k, 0.3), random_matrix(rng, k, 20)
+    bias = random_matrix(rng, 1, 20)
+    assert dot_add_row(a, b, bias) == add_row(dot(a, b), bias)
+    ai, bi, biasi = random_matrix(rng, 5, k, ints=True), random_matrix(rng, k, 3, ints=True), [[1, -2, 3]]
+    assert dot_add_row(ai, bi, biasi) == add_row(triple_loop(ai, bi), biasi)  # exact
+
+
+def test_dot_add_row_errors():
+    with pytest.raises(ShapeError, match=r"^dot_add_row: cannot multiply 1x3 by 2x2 \(inner sizes 3 and 2 differ\)$"):
+        dot_add_row([[1, 2, 3]], [[1, 2], [3, 4]], [[1, 1]])
+    with pytest.raises(ShapeError, match=r"^dot_add_row: cannot add a 1x3 row to the 1x2 product \(expected a 1x2 row\)$"):
+        dot_add_row([[1, 2]], [[1, 2], [3, 4]], [[1, 1, 1]])
+    with pytest.raises(ShapeError, match=r"^dot_add_row: cannot add a 2x2 row"):
+        dot_add_row([[1, 2]], [[1, 2], [3, 4]], [[1, 1], [1, 1]])
+    for k in (2, 5):  # the inline path and the reduction path
+        with pytest.raises(TypeError, match=r"^dot_add_row: every element must be a number, but the row has 'x' \(str\) at row 0, column 1$"):
+            dot_add_row([[1.0] * k], [[1.0, 2.0]] * k, [[0.0, "x"]])
+        with pytest.raises(TypeError, match=r"^dot_add_row: expected the row as a list of rows"):
+            dot_add_row([[1.0] * k], [[1.0, 2.0]] * k, [0.0, 1.0])
+    from decimal import Decimal
+    with pytest.raises(TypeError, match=r"^dot_add_row: the numbers in the .*row cannot be added"):
+        dot_add_row([[1.0, 2.0]], [[1.0], [2.0]], [[Decimal(1)]])
+
+
 def test_outer_and_diagflat():
     assert outer([1, 2], [3, 4, 5]) == [[3, 4, 5], [6, 8, 10]]
     assert outer([2], [3]) == [[6]]
@@ -178,6 +217,9 @@ def test_max_abs_and_argmax():
     assert argmax([[0.1, 0.7, 0.2], [0.5, 0.1, 0.4], [0.3, 0.3, 0.3]]) == [1, 0, 0]  # ties: first
     assert argmax([[4]]) == [0]
     assert argmax([]) == []
+    assert argmax([[-3, -1, -2], [2, 5, 5], (1, 0, 1)]) == [1, 1, 0]  # negatives, ties, a tuple row
+    nan = float("nan")
+    assert argmax([[1.0, nan, 3.0], [nan, 1.0, 0.5]]) == [2, 0]  # as max() sees it: nan is never larger
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -223,6 +265,8 @@ MATRIX_OPS = [
     ("dot", lambda m: dot([[1, 1]], m)),
     ("dot_transposed", lambda m: dot_transposed(m, [[1, 1]])),
     ("dot_transposed", lambda m: dot_transposed([[1, 1]], m)),
+    ("dot_add_row", lambda m: dot_add_row(m, [[1], [1]], [[1]])),
+    ("dot_add_row", lambda m: dot_add_row([[1, 1]], m, [[1, 1]])),
     ("add", lambda m: add(m, m)),
     ("subtract", lambda m: subtract(m, m)),
     ("multiply", lambda m: multiply(m, m)),
@@ -287,6 +331,10 @@ NUMBER_OPS = [
     ("dot", lambda m: dot([[1, 1]], m), "right matrix"),
     ("dot_transposed", lambda m: dot_transposed(m, [[1, 1]]), "left matrix"),
     ("dot_transposed", lambda m: dot_transposed([[1, 1]], m), "right matrix"),
+    ("dot_add_row", lambda m: dot_add_row(m, [[1], [1]], [[1]]), "left matrix"),
+    ("dot_add_row", lambda m: dot_add_row(m, [[1.0], [1.0]], [[1.0]]), "left matrix"),
+    ("dot_add_row", lambda m: dot_add_row([[1, 1]], m, [[1, 1]]), "right matrix"),
+    ("dot_add_row", lambda m: dot_add_row([[1.0] * 4], m * 2, [[1.0, 1.0]]), "right matrix"),
 ]
 
 
@@ -370,6 +418,9 @@ def _calls():
         ("shape", shape, (a,)), ("copy", copy, (a,)), ("flatten", flatten, (a,)),
         ("transpose", transpose, (a,)), ("dot", dot, (a, b)), ("dot small inner", dot, (small, small)),
         ("dot_transposed", dot_transposed, (a, a)), ("add", add, (a, a)),
+        ("dot_add_row", dot_add_row, (a, b, [[1.0] * 20])),
+        ("dot_add_row small inner", dot_add_row, (small, small, [[1.0, 2.0]])),
+        ("dot_transposed small inner", dot_transposed, (small, [[1.0, 2.0], [0.0, 3.0], [4.0, 5.0]])),
         ("subtract", subtract, (a, a)), ("multiply", multiply, (a, a)),
         ("divide", divide, (small, small)), ("scale", scale, (a, 3)),
         ("add_row", add_row, (a, [[1.0, 2.0, 3.0, 4.0]])), ("apply", apply, (abs, a)),
@@ -459,7 +510,9 @@ SUMPRODS = [("fallback sum(map(mul))", matrix._sumprod_fallback), ("fsum", _fsum
 if hasattr(math, "sumprod"):
     SUMPRODS.insert(0, ("math.sumprod", math.sumprod))
 
-# (name, SPARSE_ZERO_SHARE, SPARSE_MIN_COLUMNS): which rows take the sparse path
+# (name, SPARSE_ZERO_SHARE, SPARSE_MIN_COLUMNS): which rows take the sparse path.
+# Where SPARSE_MIN_COLUMNS is set, SPARSE_MIN_INNER is set to 1 as well, so that
+# short rows are inspected (and steered) too.
 PATHS = [
     ("chosen per row", None, None),
     ("every row sparse", 0.0, 1),
@@ -481,6 +534,7 @@ def path(request, monkeypatch):
         monkeypatch.setattr(matrix, "SPARSE_ZERO_SHARE", share)
     if min_columns is not None:
         monkeypatch.setattr(matrix, "SPARSE_MIN_COLUMNS", min_columns)
+        monkeypatch.setattr(matrix, "SPARSE_MIN_INNER", 1)
     return name
 
 
@@ -496,8 +550,20 @@ def test_small_inner_kernel(k, m):
     rng = random.Random(100 * k + m)
     a, b = random_matrix(rng, 7, k), random_matrix(rng, k, m)
     assert_close_to_reference(dot(a, b), a, b)
+    assert_close_to_reference(dot_transposed(a, transpose(b)), a, b)
     ai, bi = random_matrix(rng, 7, k, 0.3, ints=True), random_matrix(rng, k, m, ints=True)
     assert dot(ai, bi) == triple_loop(ai, bi)  # integers: exact
+    assert dot_transposed(ai, transpose(bi)) == triple_loop(ai, bi)
+
+
+def test_small_inner_dot_transposed_names_a_non_number_of_its_right_matrix():
+    # The kernel works on the columns of bt, but the message names bt's own row and column.
+    for bad in ("x", None, [1.0]):
+        bt = [[1.0, 2.0], [3.0, 4.0], [5.0, bad]]
+        with pytest.raises(TypeError) as caught:
+            dot_transposed([[1.0, 1.0]], bt)
+        assert str(caught.value) == (f"dot_transposed: every element must be a number, but the "
+                                     f"right matrix has {matrix._describe(bad)} at row 2, column 1")
 
 
 @pytest.mark.parametrize("n, k, m", [(9, 4, 3), (6, 17, 15), (5, 30, 16), (8, 64, 40), (3, 150, 20)])
@@ -560,6 +626,24 @@ def test_the_paths_are_really_taken(monkeypatch):
     monkeypatch.setattr(matrix, "SPARSE_MIN_COLUMNS", 21)  # b has 20 columns: rows not inspected
     dot(a, b)
     assert calls == []
+    monkeypatch.setattr(matrix, "SPARSE_MIN_COLUMNS", 16)
+    monkeypatch.setattr(matrix, "SPARSE_MIN_INNER", 41)  # rows of 40 are too short to inspect
+    dot(a, b)
+    assert calls == []
+    monkeypatch.setattr(matrix, "SPARSE_MIN_INNER", 40)
+    dot(a, b)
+    assert len(calls) == 3
+
+
+def test_short_rows_are_not_inspected_by_default(monkeypatch):
+    calls = []
+    real = matrix._sparse_row
+    monkeypatch.setattr(matrix, "_sparse_row", lambda r, columns: calls.append(1) or real(r, columns))
+    short = [[0.0] * 15 + [1.0]] * 3  # 94 % zeros, but only 16 long: dense is cheaper
+    b = random_matrix(random.Random(5), 16, 20)
+    assert matrix.SPARSE_MIN_INNER > 16
+    assert_close_to_reference(dot(short, b), short, b)
+    assert calls == []
 
 
 def test_dot_on_tuples_and_bools():
@@ -582,6 +666,7 @@ def test_dot_names_a_non_number_in_the_left_matrix(reduction, monkeypatch, share
         monkeypatch.setattr(matrix, "SPARSE_ZERO_SHARE", share)
     if min_columns is not None:
         monkeypatch.setattr(matrix, "SPARSE_MIN_COLUMNS", min_columns)
+        monkeypatch.setattr(matrix, "SPARSE_MIN_INNER", 1)
     k = 2 if where == "small inner" else 40
     r = [0.0] * k
     if where == "many non-zeros":
