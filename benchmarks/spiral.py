@@ -229,26 +229,26 @@ def time_all(X, y, W1, W2, rounds, epochs, clock):
     return best
 
 
-def reach_straight(X, y, W1, W2, target, max_epochs):
+def reach_straight(X, y, W1, W2, target, max_epochs, clock=time.perf_counter):
     """(first epoch whose accuracy >= target, seconds of training until then)."""
     straight = StraightLine(W1, W2)
-    start = time.perf_counter()
+    start = clock()
     for epoch in range(max_epochs):
         _, accuracy = straight.epoch(X, y)
         if accuracy >= target:
-            return epoch, time.perf_counter() - start
-    return None, time.perf_counter() - start
+            return epoch, clock() - start
+    return None, clock() - start
 
 
-def reach_network(X, y, W1, W2, target, max_epochs):
+def reach_network(X, y, W1, W2, target, max_epochs, clock=time.perf_counter):
     """The same for the Network: fit one epoch at a time and read its History."""
     network = make_network(W1, W2)
-    start = time.perf_counter()
+    start = clock()
     for epoch in range(max_epochs):
         history = network.fit(X, y, epochs=1, verbose=0)
         if history.accuracy[-1] >= target:
-            return history.epoch[-1], time.perf_counter() - start
-    return None, time.perf_counter() - start
+            return history.epoch[-1], clock() - start
+    return None, clock() - start
 
 
 def main(argv=None):
@@ -306,12 +306,12 @@ def main(argv=None):
 
     if not args.no_reach:
         print()
-        print(f"Training from the start until accuracy >= {args.target}")
+        print(f"Training from the start until accuracy >= {args.target} ({kind} seconds)")
         print(f"{'version':<14}  {'epoch':>6}  {'seconds':>8}")
         reached = []
         for label, run in (("straight line", reach_straight), ("Network.fit", reach_network)):
             gc.collect()
-            epoch, seconds = run(X, y, W1, W2, args.target, args.max_epochs)
+            epoch, seconds = run(X, y, W1, W2, args.target, args.max_epochs, clock)
             reached.append(epoch)
             shown = "never" if epoch is None else str(epoch)
             print(f"{label:<14}  {shown:>6}  {seconds:>8.1f}", flush=True)

@@ -101,7 +101,7 @@ def main(argv=None):
     lesson.agree("the slope by hand and Dense.backward's dweights", slope, layer.dweights)
 
     lesson.step("Dropout, by hand and by barenn")
-    lesson.say(f"""
+    lesson.say("""
         While training, dropout switches off each value with probability rate and
         divides the survivors by 1 - rate, so the expected size of every value stays
         the same. Each step sees a different thinned network, so no neuron can rely on
