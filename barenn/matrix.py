@@ -77,6 +77,13 @@ SPARSE_MIN_INNER = 32
 # Inner sizes up to this are multiplied out inline (see _dot_small_inner).
 SMALL_INNER = 3
 
+# dot leaves out the rows of its right matrix that are all zeros (and the
+# matching columns of the left one) when at least this share of them are: in
+# dweights = inputsᵀ · dvalues they are the samples whose gradient is zero (a
+# hinge loss whose margin is met, say). Measured on (16x100)·(100x16) with
+# sumprod: a tenth of zero rows already saves a tenth of the time.
+ZERO_ROWS_SHARE = 0.1
+
 
 def format_shape(dims):
     """``(3, 4)`` -> ``'3x4'``."""
@@ -264,11 +271,34 @@ def transpose(m):
 # elements are checked on their own.
 
 def _dense_product(a, columns):
-    """Every row of ``a`` against every column: one C-level reduction per element."""
+    """Every row of ``a`` against every column: one C-level reduction per element.
+
+    A row of zeros (say a sample whose gradient is zero) gives a row of zeros
+    with no reductions at all. Looking costs next to nothing for the other rows:
+    ``any`` stops at the first non-zero element.
+    """
+    m = len(columns)
+    if not any(map(any, a)):
+        # No row meets the columns, so nothing checks their elements: do it here.
+        sum(chain.from_iterable(columns))
     if sumprod is _sumprod_fallback:
         # The same reduction written out, saving a Python call per element.
-        return [[sum(map(_mul, r, c)) for c in columns] for r in a]
-    return [[sumprod(r, c) for c in columns] for r in a]
+        return [[sum(map(_mul, r, c)) for c in columns] if any(r) else _zero_row(r, m)
+                for r in a]
+    return [[sumprod(r, c) for c in columns] if any(r) else _zero_row(r, m) for r in a]
+
+
+def _zero_row(r, m):
+    """The m zeros of the product row of ``r``, a row with no true element.
+
+    Something falsy that is not a zero (None, '', []) would be skipped silently;
+    raise TypeError instead, and let dot name it. (count(0.0) rather than
+    count(0): comparing two floats is faster, and 0 == 0.0, so integer zeros
+    count too.)
+    """
+    if r.count(0.0) != len(r):
+        raise TypeError("not a number")
+    return [0.0] * m
 
 
 def _sparse_row(r, columns):
@@ -278,6 +308,8 @@ def _sparse_row(r, columns):
     shrinks with the number of non-zeros.
     """
     where = list(compress(range(len(r)), r))
+    if not where:
+        return _zero_row(r, len(columns))
     if len(where) + r.count(0.0) != len(r):
         # Something falsy that is not a zero (None, '', []) would be skipped
         # silently; fail instead, and let dot name it.
@@ -288,13 +320,12 @@ def _sparse_row(r, columns):
         if sumprod is _sumprod_fallback:  # written out, as in _dense_product
             return [sum(map(_mul, values, gather(c))) for c in columns]
         return [sumprod(values, gather(c)) for c in columns]
-    if where:  # itemgetter of one index returns a value, not a tuple
-        (t,) = where
-        x = r[t]
-        if not isinstance(x, Number):  # 'ab' * 2 would repeat a string, not raise
-            raise TypeError("not a number")
-        return [x * c[t] for c in columns]
-    return [0.0] * len(columns)
+    # itemgetter of one index returns a value, not a tuple
+    (t,) = where
+    x = r[t]
+    if not isinstance(x, Number):  # 'ab' * 2 would repeat a string, not raise
+        raise TypeError("not a number")
+    return [x * c[t] for c in columns]
 
 
 def _product(a, columns):
@@ -310,8 +341,7 @@ def _product(a, columns):
     # Wide enough for a look at each row: mostly-zero rows (MNIST pixels, one-hot
     # rows, ReLU outputs) are reduced over their non-zero entries only. A row is
     # judged by every 4th element: counting all of them would cost about as much
-    # as one of its reductions. (count(0.0) rather than count(0): comparing two
-    # floats is faster, and 0 == 0.0, so integer zeros count too.)
+    # as one of its reductions. (count(0.0): see _zero_row.)
     dense_below = SPARSE_ZERO_SHARE * len(range(0, len(columns[0]), 4))
     is_sparse = [r[::4].count(0.0) >= dense_below for r in a]
     if not any(is_sparse):
@@ -339,6 +369,17 @@ def _dot_small_inner(a, b):
         return [[x0 * u + x1 * v for u, v in zip(b0, b1)] for x0, x1 in a]
     b0, b1, b2 = b
     return [[x0 * u + x1 * v + x2 * w for u, v, w in zip(b0, b1, b2)] for x0, x1, x2 in a]
+
+
+def _dot_transposed_small_inner(a, bt):
+    """``a @ transpose(bt)`` for an inner size of 1, 2 or 3, inline like
+    ``_dot_small_inner``: each row of ``bt`` holds the k numbers one column needs,
+    unpacked straight from the row (a tenth faster than zipping the columns)."""
+    if len(a[0]) == 1:
+        return [[x0 * u for (u,) in bt] for (x0,) in a]
+    if len(a[0]) == 2:
+        return [[x0 * u + x1 * v for u, v in bt] for x0, x1 in a]
+    return [[x0 * u + x1 * v + x2 * w for u, v, w in bt] for x0, x1, x2 in a]
 
 
 def _dot_small_inner_add_row(a, b, bias):
@@ -406,7 +447,8 @@ def dot(a, b):
     long, rows of ``a`` with at least a ``SPARSE_ZERO_SHARE`` of zeros are reduced
     over their non-zero entries only.
     All paths give the same numbers up to rounding. (One exception, for inf and
-    nan in ``b``: a sparse row skips its zeros, so 0 * inf counts as 0, not nan.)
+    nan in ``b``: a row of zeros, and the zeros of a sparse row, are skipped, so
+    0 * inf counts as 0, not nan.)
     An element that is not a number raises TypeError naming where it sits.
 
     Empty matrices: ``[]`` is 0x0, so ``dot([], [])`` is ``[]`` and an n x 0
@@ -422,8 +464,35 @@ def dot(a, b):
     n, k, m = _dot_shapes("dot", a, b)
     if 1 <= k <= SMALL_INNER:
         return _checked_small_inner("dot", a, b, _dot_small_inner, a, b)
-    return _naming_non_numbers("dot", (("left matrix", a), ("right matrix", b)),
-                               _product, a, list(zip(*b)))
+    named = (("left matrix", a), ("right matrix", b))
+    live = list(compress(range(k), map(any, b)))
+    if k and len(live) <= (1 - ZERO_ROWS_SHARE) * k:
+        return _naming_non_numbers("dot", named, _product_of_live_rows, a, b, live)
+    return _naming_non_numbers("dot", named, _product, a, list(zip(*b)))
+
+
+def _product_of_live_rows(a, b, live):
+    """``a @ b`` from the inner indices ``live`` only: the rows of ``b`` that are
+    not all zeros, and the matching columns of ``a``. (A zero row t of b makes
+    every a[i][t] * b[t][j] zero: those terms add nothing.)"""
+    m = len(b[0])
+    for t in set(range(len(b))) - set(live):
+        _zero_row(b[t], m)  # really zeros, not None or ''
+    # The columns of a that are left out are never multiplied: check them here
+    # (and all of b, which the small-inner kernel may not).
+    sum(chain.from_iterable(a))
+    sum(chain.from_iterable(b))
+    if not live:
+        return [[0.0] * m for _ in a]
+    if len(live) == 1:  # itemgetter of one index returns a value, not a tuple
+        (t,) = live
+        a_live = [[r[t]] for r in a]
+    else:
+        a_live = list(map(itemgetter(*live), a))
+    b_live = [b[t] for t in live]
+    if len(live) <= SMALL_INNER:
+        return _dot_small_inner(a_live, b_live)
+    return _product(a_live, list(zip(*b_live)))
 
 
 def dot_add_row(a, b, r):
@@ -464,9 +533,8 @@ def dot_transposed(a, bt):
 
     (n x k) with (m x k) gives n x m. The rows of ``bt`` are exactly the columns a
     product needs, so the backward pass ``dinputs = dvalues @ weights.T`` costs no
-    transposition at all (for an inner size of 1 to 3, the inline kernel of
-    ``dot`` takes the k columns of ``bt``, a cheap zip). With k = 0 every element
-    is an empty sum: an n x m matrix of 0.0.
+    transposition at all (an inner size of 1 to 3 is multiplied out inline, as
+    in ``dot``). With k = 0 every element is an empty sum: an n x m matrix of 0.0.
 
     >>> dot_transposed([[1, 2]], [[3, 4], [5, 6]])
     [[11, 17]]
@@ -479,8 +547,7 @@ def dot_transposed(a, bt):
             f"(inner sizes {k} and {k2} differ)"
         )
     if 1 <= k <= SMALL_INNER:
-        b = list(zip(*bt))  # k rows of m: tiny next to the product
-        return _checked_small_inner("dot_transposed", a, bt, _dot_small_inner, a, b)
+        return _checked_small_inner("dot_transposed", a, bt, _dot_transposed_small_inner, a, bt)
     return _naming_non_numbers("dot_transposed", (("left matrix", a), ("right matrix", bt)),
                                _product, a, bt)
 

@@ -220,3 +220,25 @@ def test_inputs_never_mutated(cls):
     d = part.backward(dv)
     assert x == x0 and dv == dv0
     assert out is not x and d is not dv and all(a is not b for a, b in zip(d, dv))
+
+
+def test_relu_backward_rejects_a_non_number_where_no_gradient_flows():
+    # The input -1.0 blocks the gradient, so the backward pass never uses dvalues[0][0];
+    # a string there is still an error, not silently dropped.
+    relu = ReLU()
+    relu.forward([[-1.0, 2.0]])
+    for bad in ("x", None):
+        with pytest.raises(TypeError, match=r"^ReLU\.backward: dvalues must be real numbers; entry \[0\]\[0\]"):
+            relu.backward([[bad, 1.0]])
+
+
+@pytest.mark.parametrize("cls", ALL)
+def test_backward_names_a_non_number_in_dvalues_at_any_position(cls):
+    part = cls()
+    part.forward([[0.5, -1.5], [2.0, 0.0]])
+    for bad in ("x", None, [1.0], "7"):
+        for i, j in ((0, 0), (1, 1)):
+            dv = [[1.0, 1.0], [1.0, 1.0]]
+            dv[i][j] = bad
+            with pytest.raises(TypeError, match=rf"^{cls.__name__}\.backward: dvalues must be real numbers; entry \[{i}\]\[{j}\]"):
+                part.backward(dv)

@@ -704,3 +704,79 @@ def test_dot_checks_elements_even_when_nothing_is_multiplied():
         dot([["a", 1, 2, 3, 4]], [[]] * 5)  # 1x5 @ 5x0
     with pytest.raises(TypeError, match=r"^dot: .* right matrix has None \(NoneType\) at row 0, column 0$"):
         dot([[0.0, 0.0]], [[None, 1], [2, 3]])
+
+
+# --- rows of zeros ------------------------------------------------------------------------
+
+def _with_zero_rows(rng, rows, cols, share):
+    """A random matrix in which about ``share`` of the rows are all zeros."""
+    return [[0.0] * cols if rng.random() < share else random_matrix(rng, 1, cols)[0]
+            for _ in range(rows)]
+
+
+@pytest.mark.parametrize("k", [4, 5, 12, 40])
+@pytest.mark.parametrize("share", [0.0, 0.3, 0.7, 1.0])
+def test_zero_rows_of_the_right_matrix_are_left_out_with_the_same_result(reduction, k, share):
+    # dweights = inputsᵀ · dvalues where many samples have a zero gradient
+    rng = random.Random(int(k * 10 + share * 100))
+    a = random_matrix(rng, 6, k, 0.3)
+    b = _with_zero_rows(rng, k, 7, share)
+    assert_close_to_reference(dot(a, b), a, b)
+    ai = random_matrix(rng, 6, k, ints=True)
+    bi = [[0] * 5 if rng.random() < share else random_matrix(rng, 1, 5, ints=True)[0] for _ in range(k)]
+    assert dot(ai, bi) == triple_loop(ai, bi)
+
+
+def test_zero_rows_take_their_own_path(monkeypatch):
+    calls = []
+    real = matrix._product_of_live_rows
+    monkeypatch.setattr(matrix, "_product_of_live_rows",
+                        lambda a, b, live: calls.append(list(live)) or real(a, b, live))
+    a = [[1.0] * 10, [2.0] * 10]
+    b = [[1.0, 2.0]] * 10
+    dot(a, b)
+    assert calls == []  # no zero rows
+    b[3] = [0.0, 0.0]
+    b[7] = [0, 0]  # integer zeros are zeros too
+    assert dot(a, b) == [[8.0, 16.0], [16.0, 32.0]]
+    assert calls == [[0, 1, 2, 4, 5, 6, 8, 9]]
+    calls.clear()
+    monkeypatch.setattr(matrix, "ZERO_ROWS_SHARE", 0.5)  # 2 of 10 rows are not enough now
+    dot(a, b)
+    assert calls == []
+
+
+@pytest.mark.parametrize("k", [5, 40])
+def test_zero_rows_still_check_every_element(k):
+    b = [[0.0, 0.0]] * k
+    b = [list(r) for r in b]
+    b[1] = [1.0, 1.0]
+    # a non-number in a column of a that faces a zero row of b is never multiplied
+    a = [[1.0] * k, [1.0] * k]
+    a[1][2] = "x"
+    with pytest.raises(TypeError, match=r"^dot: every element must be a number, but the left matrix has 'x' \(str\) at row 1, column 2$"):
+        dot(a, b)
+    # a falsy non-number hiding in an otherwise zero row of b
+    a[1][2] = 1.0
+    b[4] = [0.0, None]
+    with pytest.raises(TypeError, match=r"^dot: every element must be a number, but the right matrix has None \(NoneType\) at row 4, column 1$"):
+        dot(a, b)
+    # every row of b zero: still a product of the right shape, of zeros
+    assert dot(a, [[0.0, 0.0]] * k) == [[0.0, 0.0], [0.0, 0.0]]
+
+
+@pytest.mark.parametrize("k", [5, 40])
+def test_zero_rows_of_the_left_matrix_give_zero_rows(reduction, k):
+    rng = random.Random(k)
+    b = random_matrix(rng, k, 6)
+    a = [[0.0] * k, random_matrix(rng, 1, k)[0], [0] * k]
+    got = dot(a, b)
+    assert got[0] == [0.0] * 6 and got[2] == [0.0] * 6
+    assert_close_to_reference(got, a, b)
+    for bad in (None, "", []):
+        with pytest.raises(TypeError, match=r"^dot: every element must be a number, but the left matrix has .* at row 0, column 1$"):
+            dot([[0.0, bad] + [0.0] * (k - 2)], b)
+    # no row of a meets b, yet b's elements are checked
+    b[2][3] = "w"
+    with pytest.raises(TypeError, match=r"^dot: .* right matrix has 'w' \(str\) at row 2, column 3$"):
+        dot([[0.0] * k], b)
