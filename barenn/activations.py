@@ -31,6 +31,7 @@ from barenn.matrix import (
     copy,
     diagflat,
     dot,
+    dot_transposed_where,
     outer,
     shape,
     subtract,
@@ -179,6 +180,29 @@ class ReLU(Activation):
     def _backward(self, dvalues):
         return [[d if x > 0.0 else 0.0 for d, x in zip(dr, xr)]
                 for dr, xr in zip(dvalues, self.inputs)]
+
+    def backward_through(self, dense, dvalues):
+        """This ReLU's backward pass taken through ``dense``, the Dense layer right after it.
+
+        ``dvalues`` is dL/d(dense's output). The result is what
+        ``self.backward(dense's dinputs)`` gives, dense's dinputs being
+        dvalues · weightsᵀ, but in one pass that computes a product only where
+        this ReLU's input was positive (``barenn.matrix.dot_transposed_where``):
+        the others would be set to 0 anyway. Same numbers, about half the
+        products, and no second pass. Sets and returns ``self.dinputs``; dense's
+        own gradients come from ``dense.backward(dvalues, need_dinputs=False)``.
+        (``Network`` does both when a ReLU feeds a Dense layer.)
+        """
+        where = "ReLU.backward_through"
+        if self.inputs is None:
+            raise RuntimeError(f"{where}: call forward() before backward_through()")
+        try:
+            self.dinputs = dot_transposed_where(dvalues, dense.weights, self.inputs)
+        except ShapeError as error:
+            raise ShapeError(f"{where}: {error}") from None
+        except TypeError:
+            raise _not_numbers(where, dvalues, "dvalues") from None
+        return self.dinputs
 
 
 class Sigmoid(Activation):

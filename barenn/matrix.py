@@ -33,7 +33,7 @@ from operator import add as _add, itemgetter, mul as _mul, sub as _sub, truediv 
 
 __all__ = [
     "ShapeError", "shape", "zeros", "full", "identity", "copy", "row", "column", "flatten",
-    "transpose", "dot", "dot_add_row", "dot_transposed", "add", "subtract", "multiply", "divide", "scale",
+    "transpose", "dot", "dot_add_row", "dot_transposed", "dot_transposed_where", "add", "subtract", "multiply", "divide", "scale",
     "add_row", "apply", "sum_columns", "sum_rows", "sum_all", "mean", "outer", "diagflat",
     "argmax", "clip", "max_abs", "format_shape",
 ]
@@ -550,6 +550,73 @@ def dot_transposed(a, bt):
         return _checked_small_inner("dot_transposed", a, bt, _dot_transposed_small_inner, a, bt)
     return _naming_non_numbers("dot_transposed", (("left matrix", a), ("right matrix", bt)),
                                _product, a, bt)
+
+
+def _dot_transposed_where_small_inner(a, bt, where):
+    """``_dot_transposed_small_inner`` computing only where ``where`` is positive."""
+    if len(a[0]) == 1:
+        return [[x0 * u if z > 0.0 else 0.0 for (u,), z in zip(bt, zr)]
+                for (x0,), zr in zip(a, where)]
+    if len(a[0]) == 2:
+        return [[x0 * u + x1 * v if z > 0.0 else 0.0 for (u, v), z in zip(bt, zr)]
+                for (x0, x1), zr in zip(a, where)]
+    return [[x0 * u + x1 * v + x2 * w if z > 0.0 else 0.0 for (u, v, w), z in zip(bt, zr)]
+            for (x0, x1, x2), zr in zip(a, where)]
+
+
+def _dot_transposed_where_product(a, bt, where):
+    """Each row of ``a`` against each row of ``bt`` by ``sumprod``, only where
+    ``where`` is positive; a row of zeros gives zeros (as in ``_dense_product``)."""
+    m = len(bt)
+    if sumprod is _sumprod_fallback:  # written out, as in _dense_product
+        return [[sum(map(_mul, r, c)) if z > 0.0 else 0.0 for c, z in zip(bt, zr)]
+                if any(r) else _zero_row(r, m) for r, zr in zip(a, where)]
+    return [[sumprod(r, c) if z > 0.0 else 0.0 for c, z in zip(bt, zr)]
+            if any(r) else _zero_row(r, m) for r, zr in zip(a, where)]
+
+
+def dot_transposed_where(a, bt, where):
+    """``dot_transposed(a, bt)``, computed only where ``where`` is positive; 0.0 elsewhere.
+
+    (n x k) with (m x k), and ``where`` n x m, gives n x m. Element [i][j] is the
+    number ``dot_transposed`` gives if ``where[i][j] > 0``, else 0.0.
+
+    It is the backward pass of a Dense layer and the ReLU before it in one:
+    the ReLU lets a gradient through only where its input was positive, so the
+    products it would set to zero are never computed (in a ReLU layer about half
+    of them), and there is no second pass over the result.
+
+    >>> dot_transposed_where([[1, 2]], [[3, 4], [5, 6]], [[0.5, -1.0]])
+    [[11, 0.0]]
+    """
+    op = "dot_transposed_where"
+    n, k = _shape(a, op, "left matrix")
+    m, k2 = _shape(bt, op, "right matrix")
+    if k != k2:
+        raise ShapeError(
+            f"{op}: cannot multiply {n}x{k} by the transpose of {m}x{k2} "
+            f"(inner sizes {k} and {k2} differ)"
+        )
+    expected = (n, m) if n else (0, 0)  # a 0 x m matrix is written [], like 0x0
+    if _shape(where, op, "mask") != expected:
+        raise ShapeError(f"{op}: the mask is {format_shape(_shape(where, op, 'mask'))} "
+                         f"but the product is {format_shape(expected)}")
+    # A product left out never meets its elements: check a and bt outright (they
+    # are the narrow gradient and the weights). The mask is checked where it is
+    # compared with 0.0, and by sum in the rows that are not compared.
+    _check_numbers(a, op, "left matrix")
+    _check_numbers(bt, op, "right matrix")
+    named = (("left matrix", a), ("right matrix", bt), ("mask", where))
+    if k == 0:
+        _check_numbers(where, op, "mask")
+        return [[0.0] * m for _ in a]
+    if k <= SMALL_INNER:
+        return _naming_non_numbers(op, named, _dot_transposed_where_small_inner, a, bt, where)
+    result = _naming_non_numbers(op, named, _dot_transposed_where_product, a, bt, where)
+    # Rows of zeros in a gave zeros without looking at their mask rows.
+    unseen = [zr for r, zr in zip(a, where) if not any(r)]
+    _naming_non_numbers(op, (("mask", where),), sum, chain.from_iterable(unseen))
+    return result
 
 
 def outer(u, v):

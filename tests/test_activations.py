@@ -242,3 +242,39 @@ def test_backward_names_a_non_number_in_dvalues_at_any_position(cls):
             dv[i][j] = bad
             with pytest.raises(TypeError, match=rf"^{cls.__name__}\.backward: dvalues must be real numbers; entry \[{i}\]\[{j}\]"):
                 part.backward(dv)
+
+
+# --- ReLU.backward_through: the ReLU and the Dense after it in one backward pass ----------
+
+@pytest.mark.parametrize("n_out", [1, 3, 7])
+@pytest.mark.parametrize("seed", range(3))
+def test_relu_backward_through_a_dense_equals_the_two_backward_passes(n_out, seed):
+    from barenn.layers import Dense
+
+    rng = random.Random(seed)
+    n, k = 6, 5
+    x = [[rng.uniform(-2, 2) for _ in range(k)] for _ in range(n)]
+    x[1][2] = 0.0  # exactly 0: blocked, as in ReLU.backward
+    relu, dense = ReLU(), Dense(k, n_out, seed=seed)
+    dense.forward(relu.forward(x))
+    dvalues = [[rng.uniform(-1, 1) for _ in range(n_out)] for _ in range(n)]
+    dvalues[4] = [0.0] * n_out  # a sample with no gradient
+    two_passes = relu.backward(dense.backward(dvalues))
+    relu.dinputs = None
+    one_pass = relu.backward_through(dense, dvalues)
+    assert one_pass == two_passes  # the very same numbers
+    assert relu.dinputs is one_pass
+    assert one_pass[1][2] == 0.0 and one_pass[4] == [0.0] * k
+
+
+def test_relu_backward_through_errors():
+    from barenn.layers import Dense
+
+    relu, dense = ReLU(), Dense(2, 3, seed=0)
+    with pytest.raises(RuntimeError, match=r"^ReLU\.backward_through: call forward\(\) before backward_through\(\)$"):
+        relu.backward_through(dense, [[1.0, 1.0, 1.0]])
+    relu.forward([[1.0, -1.0]])
+    with pytest.raises(ShapeError, match=r"^ReLU\.backward_through: dot_transposed_where: cannot multiply 1x2"):
+        relu.backward_through(dense, [[1.0, 1.0]])
+    with pytest.raises(TypeError, match=r"^ReLU\.backward_through: dvalues must be real numbers; entry \[0\]\[2\] is 'x'"):
+        relu.backward_through(dense, [[1.0, 1.0, "x"]])

@@ -18,7 +18,7 @@ import pytest
 from barenn import matrix
 from barenn.matrix import (
     ShapeError, add, add_row, apply, argmax, clip, column, copy, diagflat, divide, dot,
-    dot_add_row, dot_transposed, flatten, format_shape, full, identity, max_abs, mean, multiply, outer, row,
+    dot_add_row, dot_transposed, dot_transposed_where, flatten, format_shape, full, identity, max_abs, mean, multiply, outer, row,
     scale, shape, subtract, sum_all, sum_columns, sum_rows, transpose, zeros,
 )
 
@@ -267,6 +267,9 @@ MATRIX_OPS = [
     ("dot_transposed", lambda m: dot_transposed([[1, 1]], m)),
     ("dot_add_row", lambda m: dot_add_row(m, [[1], [1]], [[1]])),
     ("dot_add_row", lambda m: dot_add_row([[1, 1]], m, [[1, 1]])),
+    ("dot_transposed_where", lambda m: dot_transposed_where(m, [[1, 1]], [[1.0]] * 3)),
+    ("dot_transposed_where", lambda m: dot_transposed_where([[1, 1]], m, [[1.0] * 3])),
+    ("dot_transposed_where", lambda m: dot_transposed_where([[1, 1]] * 3, [[1, 1]] * 2, m)),
     ("add", lambda m: add(m, m)),
     ("subtract", lambda m: subtract(m, m)),
     ("multiply", lambda m: multiply(m, m)),
@@ -335,6 +338,11 @@ NUMBER_OPS = [
     ("dot_add_row", lambda m: dot_add_row(m, [[1.0], [1.0]], [[1.0]]), "left matrix"),
     ("dot_add_row", lambda m: dot_add_row([[1, 1]], m, [[1, 1]]), "right matrix"),
     ("dot_add_row", lambda m: dot_add_row([[1.0] * 4], m * 2, [[1.0, 1.0]]), "right matrix"),
+    ("dot_transposed_where", lambda m: dot_transposed_where(m, [[1.0, 1.0]], [[1.0], [-1.0]]), "left matrix"),
+    ("dot_transposed_where", lambda m: dot_transposed_where([r * 2 for r in m], [[1.0] * 4], [[-1.0]] * 2), "left matrix"),
+    ("dot_transposed_where", lambda m: dot_transposed_where([[1.0, 1.0]], m, [[-1.0, -1.0]]), "right matrix"),
+    ("dot_transposed_where", lambda m: dot_transposed_where([[1.0, 1.0]] * 2, [[1.0, 1.0]] * 2, m), "mask"),
+    ("dot_transposed_where", lambda m: dot_transposed_where([[0.0] * 4] * 2, [[1.0] * 4] * 2, m), "mask"),
 ]
 
 
@@ -420,6 +428,9 @@ def _calls():
         ("dot_transposed", dot_transposed, (a, a)), ("add", add, (a, a)),
         ("dot_add_row", dot_add_row, (a, b, [[1.0] * 20])),
         ("dot_add_row small inner", dot_add_row, (small, small, [[1.0, 2.0]])),
+        ("dot_transposed_where", dot_transposed_where, (a, a, [[1.0, -1.0, 0.0]] * 3)),
+        ("dot_transposed_where small inner", dot_transposed_where,
+         (small, small, [[1.0, -1.0], [0.5, 0.5]])),
         ("dot_transposed small inner", dot_transposed, (small, [[1.0, 2.0], [0.0, 3.0], [4.0, 5.0]])),
         ("subtract", subtract, (a, a)), ("multiply", multiply, (a, a)),
         ("divide", divide, (small, small)), ("scale", scale, (a, 3)),
@@ -780,3 +791,48 @@ def test_zero_rows_of_the_left_matrix_give_zero_rows(reduction, k):
     b[2][3] = "w"
     with pytest.raises(TypeError, match=r"^dot: .* right matrix has 'w' \(str\) at row 2, column 3$"):
         dot([[0.0] * k], b)
+
+
+# --- dot_transposed_where: the Dense + ReLU backward pass ----------------------------------
+
+def _masked(full, where):
+    return [[f if z > 0 else 0.0 for f, z in zip(fr, zr)] for fr, zr in zip(full, where)]
+
+
+def test_dot_transposed_where_by_hand():
+    # [1 2] against [3 4] and [5 6]: 11 and 17; the mask keeps the first only
+    assert dot_transposed_where([[1, 2]], [[3, 4], [5, 6]], [[0.5, -1.0]]) == [[11, 0.0]]
+    # a mask of exactly 0 blocks too (ReLU's slope at 0 is taken as 0)
+    assert dot_transposed_where([[1.0] * 4], [[1.0] * 4, [2.0] * 4], [[0.0, 3.0]]) == [[0.0, 8.0]]
+    assert dot_transposed_where([], [], []) == []
+    assert dot_transposed_where([[], []], [[], [], []], [[1, 1, 1], [1, 1, 1]]) == [[0.0] * 3] * 2
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 40])
+def test_dot_transposed_where_is_dot_transposed_masked(reduction, k):
+    rng = random.Random(k)
+    for zero_share in (0.0, 0.5):
+        a = random_matrix(rng, 8, k, zero_share)
+        a[3] = [0.0] * k  # a row of zeros (a sample with no gradient)
+        bt = random_matrix(rng, 20, k)
+        where = random_matrix(rng, 8, 20, 0.2)  # some exact zeros: blocked
+        # the very numbers of dot_transposed, not just close ones
+        assert dot_transposed_where(a, bt, where) == _masked(dot_transposed(a, bt), where)
+    ai, bti = random_matrix(rng, 5, k, 0.3, ints=True), random_matrix(rng, 4, k, ints=True)
+    where = random_matrix(rng, 5, 4, ints=True)
+    assert dot_transposed_where(ai, bti, where) == _masked(triple_loop(ai, transpose(bti)), where)
+
+
+def test_dot_transposed_where_errors():
+    with pytest.raises(ShapeError, match=r"^dot_transposed_where: cannot multiply 1x3 by the transpose of 2x2 \(inner sizes 3 and 2 differ\)$"):
+        dot_transposed_where([[1, 2, 3]], [[1, 2], [3, 4]], [[1, 1]])
+    with pytest.raises(ShapeError, match=r"^dot_transposed_where: the mask is 2x1 but the product is 1x2$"):
+        dot_transposed_where([[1, 2]], [[1, 2], [3, 4]], [[1], [1]])
+    # elements that no product meets are still checked: a, bt, and the mask of a zero row
+    for k in (2, 5):
+        with pytest.raises(TypeError, match=r"^dot_transposed_where: .* left matrix has 'x' \(str\) at row 0, column 1$"):
+            dot_transposed_where([[1.0, "x"] + [1.0] * (k - 2)], [[1.0] * k], [[-1.0]])
+        with pytest.raises(TypeError, match=r"^dot_transposed_where: .* right matrix has None \(NoneType\) at row 1, column 0$"):
+            dot_transposed_where([[1.0] * k], [[1.0] * k, [None] + [1.0] * (k - 1)], [[1.0, -1.0]])
+    with pytest.raises(TypeError, match=r"^dot_transposed_where: .* mask has 'm' \(str\) at row 1, column 1$"):
+        dot_transposed_where([[1.0] * 5, [0.0] * 5], [[1.0] * 5] * 2, [[1.0, 1.0], [1.0, "m"]])
