@@ -374,6 +374,12 @@ class Network:
         parameters and asks it for no dinputs (``Dense.backward(...,
         need_dinputs=False)``): nothing uses the gradient with respect to the data,
         and for 784 pixels it is the costliest product of a step. Returns None then.
+
+        A ReLU followed by a Dense layer is taken in one step, like the fused
+        Softmax + cross-entropy: the Dense layer sets its dweights and dbiases
+        (and no dinputs), and ``ReLU.backward_through`` computes the ReLU's
+        dinputs straight from the Dense layer's dvalues, only where the ReLU's
+        input was positive. Same numbers, about half the products.
         """
         if self.fused is not None:
             dinputs = self.fused.backward(output, y)
@@ -382,14 +388,22 @@ class Network:
             dinputs = self.loss.backward(output, y)
             last = len(self.layers) - 1
         stop = 0 if need_dinputs else self._first_trainable()
-        for index in range(last, stop - 1, -1):
+        index = last
+        while index >= stop:
             layer = self.layers[index]
             if index == stop and not need_dinputs:
                 if _accepts_need_dinputs(layer):
                     return layer.backward(dinputs, need_dinputs=False)
                 layer.backward(dinputs)
                 return None
+            before = self.layers[index - 1] if index > stop else None
+            if type(layer) is Dense and type(before) is ReLU:
+                layer.backward(dinputs, need_dinputs=False)
+                dinputs = before.backward_through(layer, dinputs)
+                index -= 2
+                continue
             dinputs = layer.backward(dinputs)
+            index -= 1
         return dinputs
 
     def _first_trainable(self):
