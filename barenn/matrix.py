@@ -68,10 +68,11 @@ SPARSE_ZERO_SHARE = 0.6 if HAS_MATH_SUMPROD else 0.3
 SPARSE_MIN_COLUMNS = 16
 
 # ... and when the rows are at least this long. Gathering the non-zero entries of
-# a short row costs more than the multiplications it saves: measured on rows of
-# 16 with half of them zeros (ReLU outputs), the sparse form took 1.6x the time of
-# the dense one with math.sumprod and 1.03x with sum(map(mul)); at 32 it is even
-# with sumprod and 0.8x with sum(map(mul)) (benchmarks/smallshapes.py).
+# a short row costs more than the multiplications it saves: on rows of 16 with
+# half of them zeros (ReLU outputs), the sparse form takes 1.55x the time of the
+# dense one with math.sumprod and 1.04x with sum(map(mul)) (benchmarks/
+# smallshapes.py); a sweep over row lengths put the break-even near 32 (even with
+# sumprod at 80 % zeros, 0.8x with sum(map(mul)) at 50 %).
 SPARSE_MIN_INNER = 32
 
 # Inner sizes up to this are multiplied out inline (see _dot_small_inner).
