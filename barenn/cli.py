@@ -117,29 +117,10 @@ def cmd_check(args):
     return check.main(["--seed", str(args.seed)])
 
 
-def _one_neuron_graph():
-    """The one-neuron graph of lesson 07: tanh(x1*w1 + x2*w2 + b)."""
-    from barenn.autograd import Value
-
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    o.backward()
-    return o
-
-
 def cmd_graph(args):
-    o = _one_neuron_graph()
+    from barenn.graph import example_neuron
+
+    o = example_neuron()
     if args.dot:
         print(o.to_dot())
         return 0

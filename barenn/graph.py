@@ -238,3 +238,33 @@ def notebook_svg(root, max_nodes=NOTEBOOK_MAX_NODES):
     if len(root.topological_order()) > max_nodes:
         return None
     return to_svg(root)
+
+
+def example_neuron():
+    """The one-neuron graph of lesson 07, after ``backward()``: o = tanh(x1*w1 + x2*w2 + b).
+
+    x1 = 2, x2 = 0, w1 = -3, w2 = 1, and b is picked so that n = x1*w1 + x2*w2 + b
+    is 0.8814, where tanh(n) = 1/sqrt(2) and so do/dn = 1 - o**2 = 0.5: slopes easy
+    to check by eye. ``python -m barenn graph`` draws it.
+
+    >>> o = example_neuron()
+    >>> round(o.data, 4), [v.label for v in o.topological_order()][-2:]
+    (0.7071, ['n', 'o'])
+    """
+    from barenn.autograd import Value  # autograd's drawing methods import this module
+
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    return o

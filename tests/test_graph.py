@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from barenn import graph
+from barenn.graph import example_neuron
 from barenn.autograd import Value
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -12,21 +13,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def neuron_graph():
     """The seed's one-neuron graph, labelled, after backward()."""
-    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
-    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
-    b = Value(6.8813735870195432, "b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    o.backward()
-    return o
+    return example_neuron()
 
 
 def test_dot_lists_every_node_and_edge():
