@@ -31,6 +31,8 @@ DATASETS = ("spiral", "vertical", "sine", "sinc", "moons", "xor", "circles", "di
 REGRESSION = {"sine", "sinc"}
 OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
+# The learning rate is left off the charts: it lives on another scale than loss.
+CURVES = ["loss", "val_loss", "accuracy", "val_accuracy"]
 
 
 class UserError(Exception):
@@ -250,7 +252,7 @@ def cmd_train(args):
             scatter_svg(X_test, y_test, path=args.plot, predict=net.predict_classes,
                         title=f"{args.dataset}: test points and decision regions")
         else:
-            history.plot(args.plot)
+            history.plot(args.plot, names=CURVES)
         print(f"wrote {args.plot}")
     if args.report:
         from barenn.plot import history_series, html_report, line_chart_svg
@@ -261,7 +263,8 @@ def cmd_train(args):
             metrics["test accuracy"] = round(result.accuracy, 6)
         html_report(
             f"barenn: training on {args.dataset}",
-            [("Learning curves", line_chart_svg(history_series(history), title="loss and accuracy")),
+            [("Learning curves", line_chart_svg(history_series(history, names=CURVES),
+                                                 title="loss and accuracy")),
              ("Final metrics", metrics),
              ("Network", net.summary())],
             path=args.report,
