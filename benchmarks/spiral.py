@@ -21,11 +21,15 @@ Two versions of one training epoch are timed in the same run:
   step written out inline below (``StraightLine.epoch``), with plain list
   comprehensions and the best kernel for each product (an inline sum for an inner
   size of 2 or 3, ``sumprod`` for longer ones: the kernels ``barenn.matrix`` uses),
-  no checks, no objects per layer; the bias add and the ReLU folded into the
-  products' loops;
-* **straight line, unfused** (a reference row): the same, but with the bias add,
-  the ReLU and its backward as separate passes, the way separate layers do them.
-  Network / unfused is the cost of barenn's checks and bookkeeping alone.
+  no checks, no objects per layer; the bias add and the ReLU's backward folded
+  into the products' loops (ReLU compared with 0.0, float against float, the
+  comparison CPython specializes);
+* **straight line, unfused** (a reference row): the same, but with the bias add
+  and the ReLU's backward as separate passes, the way separate layers would do
+  them. barenn does both folds too (``matrix.dot_add_row`` in ``Dense.forward``,
+  ``ReLU.backward_through`` in ``Network.backward``), so this row shows what the
+  folds save, and Network / straight line the cost of barenn's checks and
+  bookkeeping.
 
 First both versions are checked to compute the same loss and accuracy at epoch 0
 (the walkthrough's ``loss: 1.099``, ``accuracy: 0.360``) and after a few epochs.
@@ -135,7 +139,7 @@ class StraightLine:
         else:
             z1 = [[x0 * a + x1 * b for a, b in zip(u0, u1)] for x0, x1 in X]
             z1 = [[v + c for v, c in zip(r, b1)] for r in z1]
-        h = [[v if v > 0 else 0.0 for v in r] for r in z1]
+        h = [[v if v > 0.0 else 0.0 for v in r] for r in z1]
         # Layer 2: an inner size of 64, one sumprod per element against W2's columns.
         W2_columns = list(zip(*W2))
         z2 = [[s + c for s, c in zip(r, b2)] for r in _products(h, W2_columns)]
@@ -156,14 +160,14 @@ class StraightLine:
         dz2_columns = list(zip(*dz2))
         dW2 = _products(list(zip(*h)), dz2_columns)
         db2 = [sum(c) for c in dz2_columns]
-        # dh = dz2 @ W2.T (an inner size of 3, inline), through the ReLU at once.
-        w0, w1, w2 = W2_columns
+        # dh = dz2 @ W2.T (an inner size of 3, inline: each row of W2 holds the three
+        # weights one input needs), through the ReLU at once.
         if self.fused:
-            dz1 = [[d0 * a + d1 * b + d2 * c if z > 0 else 0.0
-                    for a, b, c, z in zip(w0, w1, w2, zr)] for (d0, d1, d2), zr in zip(dz2, z1)]
+            dz1 = [[d0 * a + d1 * b + d2 * c if z > 0.0 else 0.0
+                    for (a, b, c), z in zip(W2, zr)] for (d0, d1, d2), zr in zip(dz2, z1)]
         else:
-            dh = [[d0 * a + d1 * b + d2 * c for a, b, c in zip(w0, w1, w2)] for d0, d1, d2 in dz2]
-            dz1 = [[d if z > 0 else 0.0 for d, z in zip(dr, zr)] for dr, zr in zip(dh, z1)]
+            dh = [[d0 * a + d1 * b + d2 * c for a, b, c in W2] for d0, d1, d2 in dz2]
+            dz1 = [[d if z > 0.0 else 0.0 for d, z in zip(dr, zr)] for dr, zr in zip(dh, z1)]
         dz1_columns = list(zip(*dz1))
         dW1 = _products(list(zip(*X)), dz1_columns)
         db1 = [sum(c) for c in dz1_columns]
