@@ -733,16 +733,27 @@ def clip(m, low, high):
 
 # --- reductions ------------------------------------------------------------------------
 
+# The sums below check their elements by doing the arithmetic: sum and abs raise
+# TypeError for anything that is not a number (sum(['a']) fails, unlike 'a' * 2),
+# and the error then names the first non-number. A separate pass just to check
+# would cost nearly as much as the sums themselves.
+
+def _reduce(op, m, compute):
+    """``compute()``, a reduction of ``m``; a TypeError becomes one naming ``op`` and
+    the first element of ``m`` that is not a number."""
+    return _naming_non_numbers(op, (("matrix", m),), compute)
+
+
 def sum_columns(m):
     """The sum of each column, as a 1 x n matrix (``dbiases = sum_columns(dvalues)``).
 
     >>> sum_columns([[1, 2, 3], [4, 5, 6]])
     [[5, 7, 9]]
     """
-    rows, cols = _matrix(m, "sum_columns")
+    rows, cols = _shape(m, "sum_columns")
     if rows == 0:
         return [[]]
-    return [[sum(c) for c in zip(*m)]]
+    return _reduce("sum_columns", m, lambda: [[sum(c) for c in zip(*m)]])
 
 
 def sum_rows(m):
@@ -751,28 +762,28 @@ def sum_rows(m):
     >>> sum_rows([[1, 2, 3], [4, 5, 6]])
     [[6], [15]]
     """
-    _matrix(m, "sum_rows")
-    return [[sum(r)] for r in m]
+    _shape(m, "sum_rows")
+    return _reduce("sum_rows", m, lambda: [[sum(r)] for r in m])
 
 
 def sum_all(m):
     """The sum of every element (0 for an empty matrix)."""
-    _matrix(m, "sum_all")
-    return sum(map(sum, m))
+    _shape(m, "sum_all")
+    return _reduce("sum_all", m, lambda: sum(map(sum, m)))
 
 
 def mean(m):
     """The mean of every element; an empty matrix has none and raises ValueError."""
-    rows, cols = _matrix(m, "mean")
+    rows, cols = _shape(m, "mean")
     if rows * cols == 0:
         raise ValueError(f"mean: the matrix is {rows}x{cols}; an empty matrix has no mean")
-    return sum_all(m) / (rows * cols)
+    return _reduce("mean", m, lambda: sum(map(sum, m))) / (rows * cols)
 
 
 def max_abs(m):
     """The largest absolute value of any element (0.0 for an empty matrix)."""
-    _matrix(m, "max_abs")
-    return max((max(map(abs, r)) for r in m if r), default=0.0)
+    _shape(m, "max_abs")
+    return _reduce("max_abs", m, lambda: max((max(map(abs, r)) for r in m if r), default=0.0))
 
 
 def argmax(m):
