@@ -552,15 +552,21 @@ def dot_transposed(a, bt):
 
 
 def _dot_transposed_where_small_inner(a, bt, where):
-    """``_dot_transposed_small_inner`` computing only where ``where`` is positive."""
+    """``_dot_transposed_small_inner`` computing only where ``where`` is positive.
+
+    A row of zeros in ``a`` gives zeros without a look at its mask row (the
+    caller has checked that every element of ``a`` is a number, so a row with no
+    true element is a row of zeros).
+    """
+    zeros = [0.0] * len(bt)
     if len(a[0]) == 1:
-        return [[x0 * u if z > 0.0 else 0.0 for (u,), z in zip(bt, zr)]
+        return [[x0 * u if z > 0.0 else 0.0 for (u,), z in zip(bt, zr)] if x0 else zeros[:]
                 for (x0,), zr in zip(a, where)]
     if len(a[0]) == 2:
         return [[x0 * u + x1 * v if z > 0.0 else 0.0 for (u, v), z in zip(bt, zr)]
-                for (x0, x1), zr in zip(a, where)]
+                if x0 or x1 else zeros[:] for (x0, x1), zr in zip(a, where)]
     return [[x0 * u + x1 * v + x2 * w if z > 0.0 else 0.0 for (u, v, w), z in zip(bt, zr)]
-            for (x0, x1, x2), zr in zip(a, where)]
+            if x0 or x1 or x2 else zeros[:] for (x0, x1, x2), zr in zip(a, where)]
 
 
 def _dot_transposed_where_product(a, bt, where):
@@ -609,9 +615,9 @@ def dot_transposed_where(a, bt, where):
     if k == 0:
         _check_numbers(where, op, "mask")
         return [[0.0] * m for _ in a]
-    if k <= SMALL_INNER:
-        return _naming_non_numbers(op, named, _dot_transposed_where_small_inner, a, bt, where)
-    result = _naming_non_numbers(op, named, _dot_transposed_where_product, a, bt, where)
+    kernel = (_dot_transposed_where_small_inner if k <= SMALL_INNER
+              else _dot_transposed_where_product)
+    result = _naming_non_numbers(op, named, kernel, a, bt, where)
     # Rows of zeros in a gave zeros without looking at their mask rows.
     unseen = [zr for r, zr in zip(a, where) if not any(r)]
     _naming_non_numbers(op, (("mask", where),), sum, chain.from_iterable(unseen))
