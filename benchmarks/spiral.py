@@ -176,13 +176,14 @@ class StraightLine:
         lr = LEARNING_RATE / (1.0 + DECAY * self.iterations)
         t = self.iterations + 1
         c1, c2 = 1 - BETA_1 ** t, 1 - BETA_2 ** t
+        fresh1, fresh2 = 1 - BETA_1, 1 - BETA_2  # once, not per element
         new = {}
         for name, value, grad in (("W1", W1, dW1), ("b1", [b1], [db1]),
                                   ("W2", W2, dW2), ("b2", [b2], [db2])):
             m_old, v_old = self.adam[name]
-            m = [[BETA_1 * mi + (1 - BETA_1) * g for mi, g in zip(mr, gr)]
+            m = [[BETA_1 * mi + fresh1 * g for mi, g in zip(mr, gr)]
                  for mr, gr in zip(m_old, grad)]
-            v = [[BETA_2 * vi + (1 - BETA_2) * g * g for vi, g in zip(vr, gr)]
+            v = [[BETA_2 * vi + fresh2 * g * g for vi, g in zip(vr, gr)]
                  for vr, gr in zip(v_old, grad)]
             self.adam[name] = (m, v)
             new[name] = [[w - lr * (mi / c1) / (math.sqrt(vi / c2) + EPSILON)
