@@ -727,8 +727,12 @@ def _with_zero_rows(rng, rows, cols, share):
 
 @pytest.mark.parametrize("k", [4, 5, 12, 40])
 @pytest.mark.parametrize("share", [0.0, 0.3, 0.7, 1.0])
-def test_zero_rows_of_the_right_matrix_are_left_out_with_the_same_result(reduction, k, share):
+@pytest.mark.parametrize("knob", [None, 0.0], ids=["default share", "always left out"])
+def test_zero_rows_of_the_right_matrix_are_left_out_with_the_same_result(reduction, k, share, knob,
+                                                                         monkeypatch):
     # dweights = inputsᵀ · dvalues where many samples have a zero gradient
+    if knob is not None:
+        monkeypatch.setattr(matrix, "ZERO_ROWS_SHARE", knob)
     rng = random.Random(int(k * 10 + share * 100))
     a = random_matrix(rng, 6, k, 0.3)
     b = _with_zero_rows(rng, k, 7, share)
@@ -743,6 +747,7 @@ def test_zero_rows_take_their_own_path(monkeypatch):
     real = matrix._product_of_live_rows
     monkeypatch.setattr(matrix, "_product_of_live_rows",
                         lambda a, b, live: calls.append(list(live)) or real(a, b, live))
+    monkeypatch.setattr(matrix, "ZERO_ROWS_SHARE", 0.2)
     a = [[1.0] * 10, [2.0] * 10]
     b = [[1.0, 2.0]] * 10
     dot(a, b)
@@ -758,9 +763,9 @@ def test_zero_rows_take_their_own_path(monkeypatch):
 
 
 @pytest.mark.parametrize("k", [5, 40])
-def test_zero_rows_still_check_every_element(k):
-    b = [[0.0, 0.0]] * k
-    b = [list(r) for r in b]
+def test_zero_rows_still_check_every_element(k, monkeypatch):
+    monkeypatch.setattr(matrix, "ZERO_ROWS_SHARE", 0.1)  # the zero rows below are left out
+    b = [[0.0, 0.0] for _ in range(k)]
     b[1] = [1.0, 1.0]
     # a non-number in a column of a that faces a zero row of b is never multiplied
     a = [[1.0] * k, [1.0] * k]
