@@ -92,14 +92,23 @@ class Lesson:
     Attributes: ``stepping`` (--step given and the input is a terminal), ``quick``.
     """
 
-    def __init__(self, title, argv=None):
+    def __init__(self, title, argv=None, out=None, options=None):
+        """``out``: the default directory for the lesson's pictures (adds ``--out DIR``,
+        read back as ``self.out``); ``options``: a function that adds a lesson's own
+        arguments to the argparse parser (read back from ``self.args``)."""
         parser = argparse.ArgumentParser(prog=os.path.basename(sys.argv[0]) or "lesson",
                                          description=title)
         parser.add_argument("--step", action="store_true",
                             help="pause for Enter between steps (when run in a terminal)")
         parser.add_argument("--quick", action="store_true",
                             help="train for fewer epochs (lessons that train)")
-        options = parser.parse_args(argv)
+        if out is not None:
+            parser.add_argument("--out", default=out, metavar="DIR",
+                                help=f"where to write the pictures (default ./{out}/)")
+        if options is not None:
+            options(parser)
+        self.args = options = parser.parse_args(argv)
+        self.out = getattr(options, "out", None)
         self.quick = options.quick
         self.stepping = options.step and sys.stdin is not None and sys.stdin.isatty()
         if options.step and not self.stepping:

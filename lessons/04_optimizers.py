@@ -11,7 +11,6 @@ Run from the repository root:
     python lessons/04_optimizers.py [--step] [--quick] [--out DIR]
 """
 
-import argparse
 import math
 import os
 import sys
@@ -49,16 +48,6 @@ CONTENDERS = [
     ("RMSProp", lambda: RMSProp(learning_rate=0.02, decay=1e-5, rho=0.999)),
     ("Adam", lambda: Adam(learning_rate=0.05, decay=5e-7)),
 ]
-
-
-def options(argv):
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
-                        help=f"where to write the chart (default ./{DEFAULT_OUT}/)")
-    chosen, rest = parser.parse_known_args(argv)
-    if "-h" in rest or "--help" in rest:
-        print(f"--out DIR   where to write the chart (default ./{DEFAULT_OUT}/)")
-    return chosen, rest
 
 
 # --- the update rules on one number, in plain Python ----------------------------------
@@ -114,8 +103,7 @@ def with_barenn(make_optimizer, w, gradients):
 
 
 def main(argv=None):
-    chosen, rest = options(argv)
-    lesson = Lesson("Lesson 04: optimizers", rest)
+    lesson = Lesson("Lesson 04: optimizers", argv, out=DEFAULT_OUT)
 
     lesson.step("Each update rule on one weight, by hand and by barenn")
     lesson.say("""
@@ -191,7 +179,7 @@ def main(argv=None):
         with momentum on top of its per-weight step sizes it gets furthest.""")
 
     lesson.step("Every loss curve on one chart")
-    path = os.path.join(chosen.out, PICTURE)
+    path = os.path.join(lesson.out, PICTURE)
     line_chart_svg({name: history.loss for name, _, history, _ in results}, path=path,
                    title="Spiral 2-64-3: loss per epoch, same starting weights",
                    x_label="epoch", y_label="loss (log scale)", log_y=True)

@@ -11,7 +11,6 @@ Run from the repository root:
     python lessons/05_regularization_dropout.py [--step] [--quick] [--out DIR]
 """
 
-import argparse
 import os
 import random
 import sys
@@ -60,19 +59,8 @@ def build(l2, rate):
                    optimizer=Adam(learning_rate=0.02, decay=5e-5))
 
 
-def options(argv):
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
-                        help=f"where to write the chart (default ./{DEFAULT_OUT}/)")
-    chosen, rest = parser.parse_known_args(argv)
-    if "-h" in rest or "--help" in rest:
-        print(f"--out DIR   where to write the chart (default ./{DEFAULT_OUT}/)")
-    return chosen, rest
-
-
 def main(argv=None):
-    chosen, rest = options(argv)
-    lesson = Lesson("Lesson 05: regularization and dropout", rest)
+    lesson = Lesson("Lesson 05: regularization and dropout", argv, out=DEFAULT_OUT)
 
     lesson.step("L1 and L2 penalties, by hand and by Dense")
     lesson.say("""
@@ -173,7 +161,7 @@ def main(argv=None):
             keeps the weights small and the boundary smooth: a little worse on the
             training points, better on new ones, and the gap nearly closes. Dropout
             works in the same direction by a different route.""")
-    path = os.path.join(chosen.out, PICTURE)
+    path = os.path.join(lesson.out, PICTURE)
     line_chart_svg({name: curve for name, *_, curve in rows}, path=path,
                    title="Moons, 60 training points: validation loss",
                    x_label="epochs trained", y_label="validation loss")

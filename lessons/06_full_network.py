@@ -45,24 +45,25 @@ def walkthrough_line(epoch, loss, acc):
     return f"epoch: {epoch},loss: {loss:.3f},accuracy: {acc:.3f}"
 
 
-def options(argv):
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--until", type=float, default=0.95, metavar="ACCURACY",
+def target_accuracy(text):
+    """An accuracy in (0, 1], for --until."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be an accuracy in (0, 1], got {text}")
+    return value
+
+
+def until_option(parser):
+    parser.add_argument("--until", type=target_accuracy, default=0.95, metavar="ACCURACY",
                         help="train until the accuracy reaches this (default 0.95)")
-    parser.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
-                        help=f"where to write the picture (default ./{DEFAULT_OUT}/)")
-    chosen, rest = parser.parse_known_args(argv)
-    if "-h" in rest or "--help" in rest:
-        print("--until ACCURACY  train until the accuracy reaches this (default 0.95)\n"
-              f"--out DIR         where to write the picture (default ./{DEFAULT_OUT}/)")
-    if not 0 < chosen.until <= 1:
-        parser.exit(2, f"--until must be an accuracy in (0, 1], got {chosen.until}\n")
-    return chosen, rest
 
 
 def main(argv=None):
-    chosen, rest = options(argv)
-    lesson = Lesson("Lesson 06: a full network, the spiral classifier end to end", rest)
+    lesson = Lesson("Lesson 06: a full network, the spiral classifier end to end", argv,
+                    out=DEFAULT_OUT, options=until_option)
 
     lesson.step("The data and the starting weights, from numpy's random stream")
     lesson.say("""
@@ -107,7 +108,7 @@ def main(argv=None):
         thousands of updates the rounding differences grow, so later epochs drift a
         little from the walkthrough's.""")
 
-    lesson.step(f"Training with Adam until the accuracy reaches {fmt(chosen.until)}")
+    lesson.step(f"Training with Adam until the accuracy reaches {fmt(lesson.args.until)}")
     limit = lesson.pick(MAX_EPOCHS, QUICK_EPOCHS)
     every = lesson.pick(250, 50)
     lesson.say(f"""
@@ -125,16 +126,16 @@ def main(argv=None):
         epoch, loss, acc = history.epoch[-1], history.loss[-1], history.accuracy[-1]
         if epoch == 0:
             lesson.agree("fit's epoch-0 loss and the one above", loss, loss0)
-        if epoch % every == 0 or acc >= chosen.until:
+        if epoch % every == 0 or acc >= lesson.args.until:
             print(walkthrough_line(epoch, loss, acc)
                   + f",lr: {history.learning_rate[-1]:.7f}")
-        if acc >= chosen.until:
+        if acc >= lesson.args.until:
             reached = epoch
             break
     seconds = time.perf_counter() - start
     print(f"(took {seconds:.1f} seconds: {network.epochs_trained / seconds:.0f} epochs a second)")
     if reached is not None:
-        print(f"reached accuracy >= {fmt(chosen.until)} at epoch {reached}")
+        print(f"reached accuracy >= {fmt(lesson.args.until)} at epoch {reached}")
         lesson.say(f"""
             That accuracy belongs to the weights before epoch {reached}'s update (the
             update itself may nudge it either way). We keep the network that scored it:
@@ -143,7 +144,7 @@ def main(argv=None):
             layer.weights, layer.biases = weights, biases
     else:
         print(f"accuracy {fmt(history.accuracy[-1])} after {network.epochs_trained} epochs: not "
-              f"yet {fmt(chosen.until)}" + (" (run without --quick to get there)" if lesson.quick else ""))
+              f"yet {fmt(lesson.args.until)}" + (" (run without --quick to get there)" if lesson.quick else ""))
 
     lesson.step("What the trained network does with the plane")
     final = network.evaluate(X, y)
@@ -153,7 +154,7 @@ def main(argv=None):
     lesson.show("final loss", final.loss)
     lesson.show("final accuracy", final.accuracy)
     trained = reached if reached is not None else network.epochs_trained
-    path = os.path.join(chosen.out, PICTURE)
+    path = os.path.join(lesson.out, PICTURE)
     scatter_svg(X, y, path=path, predict=network.predict_classes, resolution=80,
                 title=f"Spiral, 2-64-3 network after {trained} epochs "
                       f"(accuracy {final.accuracy:.3f})")

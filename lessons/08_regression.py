@@ -12,7 +12,6 @@ Run from the repository root:
     python lessons/08_regression.py [--step] [--quick] [--out DIR]
 """
 
-import argparse
 import math
 import os
 import random
@@ -42,16 +41,6 @@ BATCH_SIZE = 20         # as in the deep-regressor text
 NOISE = 0.1
 
 
-def options(argv):
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
-                        help=f"where to write the picture (default ./{DEFAULT_OUT}/)")
-    chosen, rest = parser.parse_known_args(argv)
-    if "-h" in rest or "--help" in rest:
-        print(f"--out DIR   where to write the picture (default ./{DEFAULT_OUT}/)")
-    return chosen, rest
-
-
 def spread(matrix):
     """Root mean square of all the values: how big the signal is."""
     values = [v for r in matrix for v in r]
@@ -59,8 +48,7 @@ def spread(matrix):
 
 
 def main(argv=None):
-    chosen, rest = options(argv)
-    lesson = Lesson("Lesson 08: regression with a deep ReLU network", rest)
+    lesson = Lesson("Lesson 08: regression with a deep ReLU network", argv, out=DEFAULT_OUT)
 
     lesson.step("Why deep ReLU networks need He initialization")
     lesson.say("""
@@ -141,7 +129,7 @@ def main(argv=None):
     truth = [math.sin(x) / x if x else 1.0 for (x,) in grid]
     off = math.sqrt(sum((c[0] - t) ** 2 for c, t in zip(curve, truth)) / len(grid))
     print(f"root mean square distance from the true sinc curve on [-10, 10]: {off:.4f}")
-    path = os.path.join(chosen.out, PICTURE)
+    path = os.path.join(lesson.out, PICTURE)
     points = []
     for (x,), (target,) in zip(X_train, y_train):
         points += [(x, target), (x, None)]  # a gap after each point: drawn as dots

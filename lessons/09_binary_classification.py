@@ -10,7 +10,6 @@ Run from the repository root:
     python lessons/09_binary_classification.py [--step] [--quick] [--out DIR]
 """
 
-import argparse
 import math
 import os
 import sys
@@ -36,19 +35,8 @@ FULL_EPOCHS = 150
 QUICK_EPOCHS = 20
 
 
-def options(argv):
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
-                        help=f"where to write the picture (default ./{DEFAULT_OUT}/)")
-    chosen, rest = parser.parse_known_args(argv)
-    if "-h" in rest or "--help" in rest:
-        print(f"--out DIR   where to write the picture (default ./{DEFAULT_OUT}/)")
-    return chosen, rest
-
-
 def main(argv=None):
-    chosen, rest = options(argv)
-    lesson = Lesson("Lesson 09: binary classification", rest)
+    lesson = Lesson("Lesson 09: binary classification", argv, out=DEFAULT_OUT)
 
     lesson.step("Sigmoid and binary cross-entropy for one sample, by hand")
     lesson.say("""
@@ -118,7 +106,7 @@ def main(argv=None):
     lesson.show("training accuracy", train.accuracy)
     lesson.show("test accuracy", test.accuracy)
     lesson.show("test loss", test.loss)
-    path = os.path.join(chosen.out, PICTURE)
+    path = os.path.join(lesson.out, PICTURE)
     scatter_svg(X, y, path=path, predict=network.predict_classes, resolution=60,
                 title=f"Two moons: where p > 0.5 after {epochs} epochs")
     print(f"wrote {os.path.abspath(path)}")

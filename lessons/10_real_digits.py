@@ -11,7 +11,6 @@ Run from the repository root:
     python lessons/10_real_digits.py [--step] [--quick] [--out DIR]
 """
 
-import argparse
 import os
 import sys
 import time
@@ -25,7 +24,7 @@ except ImportError:  # run from a clone without installing: use the package next
 from barenn.activations import ReLU, Softmax
 from barenn.datasets import load_digits, train_test_split
 from barenn.layers import Dense
-from barenn.lesson import Lesson, fmt
+from barenn.lesson import Lesson
 from barenn.losses import CategoricalCrossEntropy
 from barenn.network import Network
 from barenn.optimizers import Adam
@@ -39,16 +38,6 @@ BATCH_SIZE = 64
 LEARNING_RATE = 0.01
 DECAY = 1e-3
 SHOWN_IN_TERMINAL = 3
-
-
-def options(argv):
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
-                        help=f"where to write the picture (default ./{DEFAULT_OUT}/)")
-    chosen, rest = parser.parse_known_args(argv)
-    if "-h" in rest or "--help" in rest:
-        print(f"--out DIR   where to write the picture (default ./{DEFAULT_OUT}/)")
-    return chosen, rest
 
 
 def confusion_matrix(true_labels, predicted_labels, classes=10):
@@ -82,8 +71,7 @@ def side_by_side(blocks, gap="   "):
 
 
 def main(argv=None):
-    chosen, rest = options(argv)
-    lesson = Lesson("Lesson 10: real digits, 8x8 pixels", rest)
+    lesson = Lesson("Lesson 10: real digits, 8x8 pixels", argv, out=DEFAULT_OUT)
     started = time.perf_counter()
 
     lesson.step("The data: 1,797 digits of 8x8 pixels")
@@ -176,7 +164,7 @@ def main(argv=None):
         lesson.say("""
             Many of them are hard for a person too at 8x8 pixels: a 1 with a long
             base looks like a 7 or a 4, a thin 9 like a 5 or a 3.""")
-        path = os.path.join(chosen.out, PICTURE)
+        path = os.path.join(lesson.out, PICTURE)
         shown = wrong[:40]
         digits_grid_svg([X_test[i] for i in shown], true_labels=[y_test[i] for i in shown],
                         predicted_labels=[predicted[i] for i in shown], path=path,
