@@ -9,7 +9,6 @@ agree. Last, the graph is drawn as an SVG picture, with no tools beyond Python.
 Run from the repository root:  python lessons/07_scalar_autograd.py [--step] [--out FILE]
 """
 
-import argparse
 import math
 import os
 import sys
@@ -47,14 +46,14 @@ def build_neuron(x1, x2, w1, w2, b):
     return nodes
 
 
+def graph_option(parser):
+    parser.add_argument("--out", default=DEFAULT_OUT, metavar="FILE",
+                        help=f"where to write the graph as SVG (default {DEFAULT_OUT})")
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--out", default=DEFAULT_OUT,
-                        help=f"where to write the SVG picture (default {DEFAULT_OUT})")
-    options, rest = parser.parse_known_args(argv)
-    if "-h" in rest or "--help" in rest:
-        print(f"--out FILE   where to write the graph as SVG (default {DEFAULT_OUT})")
-    lesson = Lesson("Lesson 07: a scalar autograd engine", rest)
+    lesson = Lesson("Lesson 07: a scalar autograd engine", argv, options=graph_option)
+    options = lesson.args
 
     lesson.step("The forward pass, one operation at a time")
     lesson.say("""

@@ -64,25 +64,26 @@ else:
         return sum(map(mul, row, col))
 
 
-def options(argv):
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--data", metavar="DIR", help="directory with the four MNIST files")
-    parser.add_argument("--epochs", type=int, default=None,
+def at_least_one(text):
+    """A whole number >= 1, for --epochs and --workers."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def mnist_options(parser):
+    parser.add_argument("--data", metavar="DIR",
+                        help="directory with the four MNIST files (default: $BARENN_MNIST, "
+                             "then ../shared/datasets/mnist)")
+    parser.add_argument("--epochs", type=at_least_one, default=None,
                         help=f"epochs over the training set (default {FULL_EPOCHS}; --quick: 1)")
-    parser.add_argument("--workers", type=int, default=None,
+    parser.add_argument("--workers", type=at_least_one, default=None,
                         help="processes that share each batch (default: 2 when the machine has "
                              "2 or more cores; --quick: 1)")
-    chosen, rest = parser.parse_known_args(argv)
-    if "-h" in rest or "--help" in rest:
-        print("--data DIR     directory with the four MNIST files (default: $BARENN_MNIST, "
-              "then ../shared/datasets/mnist)\n"
-              f"--epochs N     epochs over the training set (default {FULL_EPOCHS})\n"
-              "--workers N    processes that share each batch (default 2 on 2+ cores)")
-    for name in ("epochs", "workers"):
-        value = getattr(chosen, name)
-        if value is not None and value < 1:
-            parser.exit(2, f"--{name} must be at least 1, got {value}\n")
-    return chosen, rest
 
 
 def find_data(given):
@@ -158,8 +159,8 @@ def largest_difference(a, b):
 
 
 def main(argv=None):
-    chosen, rest = options(argv)
-    lesson = Lesson("Lesson 11: MNIST in pure Python", rest)
+    lesson = Lesson("Lesson 11: MNIST in pure Python", argv, options=mnist_options)
+    chosen = lesson.args
     directory, how = find_data(chosen.data)
     if not has_mnist(directory):
         explain_missing(directory, how)
