@@ -15,6 +15,10 @@ Options every lesson understands:
              a terminal: piped or test runs never wait, and end-of-input just goes on.
 ``--quick``  lessons that train use fewer epochs (``lesson.pick(full, quick)``).
 
+A lesson that writes pictures passes ``out="barenn-out"`` (adds ``--out DIR``, read as
+``lesson.out``); one with options of its own passes ``options=``, a function that adds
+them to the argparse parser (read back from ``lesson.args``). ``--help`` lists them all.
+
 >>> fmt(6), fmt(6.0), fmt(5.985000000000001), fmt(2 / 3), fmt(-1e-9)
 ('6', '6.0', '5.985', '0.6667', '0.0')
 >>> print(format_matrix([[1.0, -2.5], [20.25, 3.0]]))
