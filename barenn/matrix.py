@@ -31,6 +31,8 @@ from itertools import chain, compress
 from numbers import Number
 from operator import add as _add, itemgetter, mul as _mul, sub as _sub, truediv as _truediv
 
+from barenn.checks import ShapeError
+
 __all__ = [
     "ShapeError", "shape", "zeros", "full", "identity", "copy", "row", "column", "flatten",
     "transpose", "dot", "dot_add_row", "dot_transposed", "dot_transposed_where",
@@ -40,8 +42,6 @@ __all__ = [
 ]
 
 
-class ShapeError(ValueError):
-    """Two matrices (or a matrix and what an operation needs) do not fit together."""
 
 
 # --- the fastest readable dot product of two sequences --------------------------

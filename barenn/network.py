@@ -69,6 +69,7 @@ from operator import eq
 
 from barenn import __version__
 from barenn._files import atomic_write_text
+from barenn.checks import TrainingDiverged
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
 from barenn.layers import Dense, Dropout, regularization_loss
 from barenn.losses import (
@@ -95,19 +96,6 @@ ACCURACY_KINDS = ("categorical", "binary", "regression")
 
 Evaluation = namedtuple("Evaluation", "loss accuracy")
 Evaluation.__doc__ = "What ``Network.evaluate`` returns: the mean data loss and the accuracy (0..1)."
-
-
-class TrainingDiverged(ValueError, FloatingPointError):
-    """Training produced NaN or infinity (usually: the learning rate is too large).
-
-    A ValueError and a FloatingPointError, so either ``except`` catches it.
-    ``epoch`` and ``batch`` (1-based, or None) say where it happened.
-    """
-
-    def __init__(self, message, epoch=None, batch=None):
-        super().__init__(message)
-        self.epoch = epoch
-        self.batch = batch
 
 
 class History:
