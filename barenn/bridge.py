@@ -37,8 +37,8 @@ from barenn.losses import (
     MeanAbsoluteError,
     MeanSquaredError,
     SoftmaxCrossEntropy,
-    _class_targets,
-    _value_targets,
+    class_targets,
+    value_targets,
 )
 from barenn.rng import make_rng
 from barenn.scalar_nn import MLP
@@ -163,7 +163,7 @@ def _sample_losses(loss, outputs, y):
     rows, cols = len(outputs), len(outputs[0])
     where = f"scalar {type(loss).__name__}"
     if isinstance(loss, (CategoricalCrossEntropy, SoftmaxCrossEntropy)):
-        indices, one_hot = _class_targets(where, y, rows, cols)
+        indices, one_hot = class_targets(where, y, rows, cols)
         if one_hot is None:
             one_hot = [[1.0 if j == k else 0.0 for j in range(cols)] for k in indices]
         losses = []
@@ -175,7 +175,7 @@ def _sample_losses(loss, outputs, y):
                     total = total - t * p.log()
             losses.append(total)
         return losses
-    targets = _value_targets(where, y, rows, cols)
+    targets = value_targets(where, y, rows, cols)
     losses = []
     for row, target in zip(outputs, targets):
         total = Value(0.0)

@@ -49,7 +49,7 @@ def _is_number(x):
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def _class_targets(where, y, rows, classes):
+def class_targets(where, y, rows, classes):
     """Check classification targets; return ``(indices, None)`` or ``(None, one_hot)``.
 
     Indices are checked to be whole numbers in 0..classes-1 (floats such as 2.0 are
@@ -94,7 +94,7 @@ def _class_targets(where, y, rows, classes):
     return indices, None
 
 
-def _value_targets(where, y, rows, cols):
+def value_targets(where, y, rows, cols):
     """Check regression/binary targets against an output of rows x cols; return n x k.
 
     A flat list of n numbers is accepted when the output has one column.
@@ -161,7 +161,7 @@ class CategoricalCrossEntropy(Loss):
         """Per-sample losses (a list of n floats)."""
         where = f"{type(self).__name__}.forward"
         rows, cols = _batch_shape(where, output)
-        indices, one_hot = _class_targets(where, y, rows, cols)
+        indices, one_hot = class_targets(where, y, rows, cols)
         if indices is not None:
             compute = lambda: [-math.log(_clip(r[k])) for r, k in zip(output, indices)]
         else:
@@ -173,7 +173,7 @@ class CategoricalCrossEntropy(Loss):
         """dinputs (n x k) = -y / clip(ŷ) / n."""
         where = f"{type(self).__name__}.backward"
         rows, cols = _batch_shape(where, output)
-        indices, one_hot = _class_targets(where, y, rows, cols)
+        indices, one_hot = class_targets(where, y, rows, cols)
         if indices is not None:
             def compute():
                 dinputs = [[0.0] * cols for _ in range(rows)]
@@ -197,7 +197,7 @@ class BinaryCrossEntropy(Loss):
 
     def _targets(self, where, output, y):
         rows, cols = _batch_shape(where, output)
-        y = _value_targets(where, y, rows, cols)
+        y = value_targets(where, y, rows, cols)
         for i, target in enumerate(y):
             for t in target:
                 if not 0 <= t <= 1:
@@ -245,7 +245,7 @@ class MeanSquaredError(Loss):
         """Per-sample losses (a list of n floats)."""
         where = f"{type(self).__name__}.forward"
         rows, cols = _batch_shape(where, output)
-        y = _value_targets(where, y, rows, cols)
+        y = value_targets(where, y, rows, cols)
         return self._numbers(where, lambda: [
             sum((t - p) * (t - p) for p, t in zip(r, tr)) / cols
             for r, tr in zip(output, y)], output)
@@ -254,7 +254,7 @@ class MeanSquaredError(Loss):
         """dinputs (n x k) = -2·(y − ŷ) / k / n."""
         where = f"{type(self).__name__}.backward"
         rows, cols = _batch_shape(where, output)
-        y = _value_targets(where, y, rows, cols)
+        y = value_targets(where, y, rows, cols)
         factor = -2.0 / (rows * cols)
         self.dinputs = self._numbers(where, lambda: [
             [factor * (t - p) for p, t in zip(r, tr)] for r, tr in zip(output, y)], output)
@@ -271,7 +271,7 @@ class MeanAbsoluteError(Loss):
         """Per-sample losses (a list of n floats)."""
         where = f"{type(self).__name__}.forward"
         rows, cols = _batch_shape(where, output)
-        y = _value_targets(where, y, rows, cols)
+        y = value_targets(where, y, rows, cols)
         return self._numbers(where, lambda: [
             sum(abs(t - p) for p, t in zip(r, tr)) / cols
             for r, tr in zip(output, y)], output)
@@ -280,7 +280,7 @@ class MeanAbsoluteError(Loss):
         """dinputs (n x k) = sign(ŷ − y) / k / n."""
         where = f"{type(self).__name__}.backward"
         rows, cols = _batch_shape(where, output)
-        y = _value_targets(where, y, rows, cols)
+        y = value_targets(where, y, rows, cols)
         step = 1.0 / (rows * cols)
         self.dinputs = self._numbers(where, lambda: [
             [step if p > t else (-step if p < t else 0.0) for p, t in zip(r, tr)]
@@ -320,7 +320,7 @@ class SoftmaxCrossEntropy:
         """dinputs (n x k) = (ŷ − y) / n, with ``output`` = ŷ, the softmax outputs."""
         where = "SoftmaxCrossEntropy.backward"
         rows, cols = _batch_shape(where, output)
-        indices, one_hot = _class_targets(where, y, rows, cols)
+        indices, one_hot = class_targets(where, y, rows, cols)
         if indices is not None:
             def compute():
                 dinputs = [[p / rows for p in r] for r in output]
@@ -355,7 +355,7 @@ def accuracy(output, y):
     if cols < 2:
         raise ShapeError(f"accuracy: needs one column per class (at least 2), got {rows}x{cols}; "
                          "for a single sigmoid output threshold it with Sigmoid().predictions")
-    indices, one_hot = _class_targets("accuracy", y, rows, cols)
+    indices, one_hot = class_targets("accuracy", y, rows, cols)
     if indices is None:
         indices = argmax([list(target) for target in one_hot])
     try:
