@@ -26,9 +26,9 @@ True
 
 from collections import namedtuple
 
-from barenn import check
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
 from barenn.autograd import Value
+from barenn.compare import CheckRow, compare
 from barenn.layers import Dense, regularization_loss
 from barenn.losses import (
     EPSILON,
@@ -272,7 +272,7 @@ def compare_engines(layers, loss, inputs, y):
     largest = abs(matrix_loss - scalar_loss)
     for (mw, mb), (sw, sb) in zip(matrix_gradients, scalar_gradients):
         for m, s in ((mw, sw), (mb, sb)):
-            largest = max(largest, check.compare(m, s).max_abs)
+            largest = max(largest, compare(m, s).max_abs)
     return EngineComparison(matrix_loss, scalar_loss, matrix_gradients, scalar_gradients, largest)
 
 
@@ -338,7 +338,7 @@ def engines_check_row(seed=0, cases=10):
     Runs :func:`compare_engines` on ``cases`` random networks and batches for each
     kind of output (see :func:`random_case`), drawn from ``seed``. Passes when the
     losses and every weight and bias gradient agree within ``TOLERANCE`` (absolute).
-    Returns a ``barenn.check.CheckRow``.
+    Returns a ``barenn.compare.CheckRow``; ``barenn.check.run_checks`` includes it.
     """
     max_abs = max_rel = 0.0
     passed = True
@@ -351,13 +351,8 @@ def engines_check_row(seed=0, cases=10):
             for (mw, mb), (sw, sb) in zip(result.matrix_gradients, result.scalar_gradients):
                 pairs += [(mw, sw), (mb, sb)]
             for a, b in pairs:
-                c = check.compare(a, b, atol=TOLERANCE, rtol=0.0)
+                c = compare(a, b, atol=TOLERANCE, rtol=0.0)
                 passed = passed and c.passed  # a NaN anywhere fails (and max() would hide it)
                 max_abs = max(max_abs, c.max_abs)
                 max_rel = max(max_rel, c.max_rel)
-    return check.CheckRow("scalar engine vs matrix engine", max_abs, max_rel, passed)
-
-
-# ``python -m barenn check`` picks this row up when it imports this module
-# (barenn.check.PLUGIN_MODULES / register_check).
-check.register_check(engines_check_row)
+    return CheckRow("scalar engine vs matrix engine", max_abs, max_rel, passed)
