@@ -59,7 +59,7 @@ Lesson 08 (scalar autograd) builds this engine step by step. Pictures of a graph
 import math
 import numbers
 
-from barenn.checks import check_type
+from barenn.checks import check_number, check_type
 
 __all__ = ["Value"]
 
@@ -327,7 +327,7 @@ class Value:
         # grad left over from an earlier call is never pushed through the graph again.
         for node in order:
             node._g = 0.0
-        self._g = float(gradient)
+        self._g = check_number("Value.backward", "gradient", gradient)
         for node in reversed(order):
             g = node._g
             node.grad += g

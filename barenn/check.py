@@ -37,7 +37,7 @@ from barenn.losses import (
     SoftmaxCrossEntropy,
 )
 from barenn.bridge import engines_check_row
-from barenn.checks import ShapeError, check_number, describe
+from barenn.checks import ShapeError, check_int, check_number, describe
 from barenn.compare import ATOL, RTOL, CheckRow, Comparison, compare
 from barenn.matrix import copy, multiply, shape, sum_all
 
@@ -305,6 +305,7 @@ def run_checks(seed=0):
     with a fixed mask, each loss), "fused softmax+CE vs Jacobian path", "scalar engine
     vs matrix engine", then any extra rows (see ``register_check``). Shapes and values
     are drawn from ``seed``."""
+    check_int("run_checks", "seed", seed, high=None)
     rows = _builtin_rows(seed)
     rows.append(engines_check_row(seed))
     rows += _extra_rows(seed)

@@ -262,3 +262,15 @@ def test_walkthrough_softmax_rows_used_by_the_fused_row_are_the_walkthroughs():
     # softmax outputs sum to one per row, as the Jacobian path assumes
     for r in check.WALKTHROUGH_OUTPUTS:
         assert sum(r) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("call, error, function, argument", [
+    (lambda: run_checks(seed="0"), TypeError, "run_checks", "seed"),
+    (lambda: numeric_gradient(lambda: 0.0, [[1.0]], eps="1e-6"), TypeError, "numeric_gradient", "eps"),
+    (lambda: numeric_gradient(lambda: 0.0, [[1.0]], eps=-1e-6), ValueError, "numeric_gradient", "eps"),
+    (lambda: register_check(5), TypeError, "register_check", "function"),
+])
+def test_bad_arguments_name_the_function_and_the_argument(call, error, function, argument):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value).startswith(f"{function}: {argument} must be "), str(info.value)
