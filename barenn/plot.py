@@ -310,8 +310,7 @@ def _series_points(series, caller):
     A run is a stretch of drawable points; a missing or non-finite value (None,
     NaN, inf) ends the run, so the line shows a gap instead of a false segment.
     """
-    if not isinstance(series, dict):
-        raise TypeError(f"{caller}: series must be a dict of name -> list of values, got {type(series).__name__}")
+    check_type(caller, "series", series, dict, "a dict of name -> list of values")
     if not series:
         raise ValueError(f"{caller}: no series to draw (the dict is empty)")
     result = []
@@ -601,7 +600,8 @@ def scatter_svg(X, y, path=None, predict=None, resolution=80, title="", x_label=
     check_int(caller, "resolution", resolution, low=2, high=10_000)
     if predict is not None and not callable(predict):
         raise TypeError(f"{caller}: predict must be a function or None, got {describe(predict)}")
-    if not isinstance(X, (list, tuple)) or not X:
+    check_type(caller, "X", X, (list, tuple), "a non-empty n x 2 matrix (list of [x1, x2] rows)")
+    if not X:
         raise ValueError(f"{caller}: X must be a non-empty n x 2 matrix (list of [x1, x2] rows)")
     for i, row in enumerate(X):
         if not isinstance(row, (list, tuple)) or len(row) != 2:
@@ -609,8 +609,7 @@ def scatter_svg(X, y, path=None, predict=None, resolution=80, title="", x_label=
             raise ValueError(f"{caller}: X must be n x 2; row {i} has {size} values")
         if not (_finite(row[0]) and _finite(row[1])):
             raise ValueError(f"{caller}: X row {i} must hold two finite numbers, got {row!r}")
-    if not isinstance(y, (list, tuple)):
-        raise TypeError(f"{caller}: y must be a list of class indices, got {type(y).__name__}")
+    check_type(caller, "y", y, (list, tuple), "a list of class indices")
     if len(y) != len(X):
         raise ValueError(f"{caller}: X has {len(X)} rows but y has {len(y)} labels")
     labels = [_class_index(v, caller, f"y[{i}]") for i, v in enumerate(y)]
@@ -731,7 +730,8 @@ def digits_grid_svg(images, true_labels=None, predicted_labels=None, side=None, 
     if pixel_size is not None:
         check_int(caller, "pixel_size", pixel_size, low=1, high=1000)
     check_type(caller, "title", title, str, "a string")
-    if not isinstance(images, (list, tuple)) or not images:
+    check_type(caller, "images", images, (list, tuple), "a non-empty list of images")
+    if not images:
         raise ValueError(f"{caller}: images must be a non-empty list of images")
     flat = []
     for i, image in enumerate(images):

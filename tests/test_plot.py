@@ -473,6 +473,10 @@ def test_history_plots_as_a_line_chart_and_in_the_terminal():
      "pixel_size"),
     (lambda: plot.terminal_digit([0.0] * 4, wide=1), TypeError, "terminal_digit", "wide"),
     (lambda: plot.terminal_digit([0.0] * 4, side="2"), TypeError, "terminal_digit", "side"),
+    (lambda: plot.line_chart_svg([1, 2]), TypeError, "line_chart_svg", "series"),
+    (lambda: plot.scatter_svg(5, [0]), TypeError, "scatter_svg", "X"),
+    (lambda: plot.scatter_svg([[0, 0]], 0), TypeError, "scatter_svg", "y"),
+    (lambda: plot.digits_grid_svg("image"), TypeError, "digits_grid_svg", "images"),
 ])
 def test_bad_arguments_name_the_function_and_the_argument(call, error, function, argument):
     """One way to check arguments (barenn.checks): same exception type, same message style."""
