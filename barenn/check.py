@@ -37,6 +37,7 @@ from barenn.losses import (
     SoftmaxCrossEntropy,
 )
 from barenn.bridge import engines_check_row
+from barenn.fast.agreement import TOLERANCE as FAST_TOLERANCE, fast_check_rows
 from barenn.checks import ShapeError, check_int, check_number, describe
 from barenn.compare import ATOL, RTOL, CheckRow, Comparison, compare
 from barenn.matrix import copy, multiply, shape, sum_all
@@ -303,11 +304,13 @@ def run_checks(seed=0):
     """Every check: one ``CheckRow(name, max_abs, max_rel, passed)`` per part of the
     matrix engine (Dense with and without regularization, each activation, Dropout
     with a fixed mask, each loss), "fused softmax+CE vs Jacobian path", "scalar engine
-    vs matrix engine", then any extra rows (see ``register_check``). Shapes and values
-    are drawn from ``seed``."""
+    vs matrix engine", the "fast = reference" rows (``barenn.fast.agreement``: the fast
+    tier against the reference, call for call and for whole training runs), then any
+    extra rows (see ``register_check``). Shapes and values are drawn from ``seed``."""
     check_int("run_checks", "seed", seed, high=None)
     rows = _builtin_rows(seed)
     rows.append(engines_check_row(seed))
+    rows += [CheckRow(*row) for row in fast_check_rows(seed)]
     rows += _extra_rows(seed)
     return rows
 
@@ -334,7 +337,8 @@ def main(argv=None):
     passed, else 1."""
     parser = argparse.ArgumentParser(
         prog="python -m barenn check",
-        description="Check every part's analytic gradient against central differences.")
+        description="Check every part's analytic gradient against central differences, "
+                    "and the fast tier against the reference tier.")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed for the random shapes and values (default 0)")
     args = parser.parse_args(argv)
@@ -343,6 +347,8 @@ def main(argv=None):
           f"with eps={EPS:g};")
     print(f"a row passes when every entry has |a-b| <= {ATOL:g} + {RTOL:g}*max(|a|,|b|) "
           f"(the fused-vs-Jacobian row: {FUSED_ATOL:g} + {FUSED_RTOL:g}*max(|a|,|b|)).")
+    print(f"The 'fast = reference' rows run barenn.fast and the reference tier on the same "
+          f"inputs;\neach passes when the largest relative difference is <= {FAST_TOLERANCE:g}.")
     for line in format_table(rows):
         print(line)
     return 0 if all(r.passed for r in rows) else 1

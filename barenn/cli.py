@@ -120,13 +120,14 @@ def cmd_check(args):
 
 
 def cmd_graph(args):
-    from barenn.graph import example_neuron
+    from barenn.graph import to_dot, to_svg
+    from barenn.scalar_nn import example_neuron
 
     o = example_neuron()
     if args.dot:
-        print(o.to_dot())
+        print(to_dot(o))
         return 0
-    path = o.to_svg(args.out)
+    path = to_svg(o, args.out)
     print(f"wrote {path}: the graph of o = tanh(x1*w1 + x2*w2 + b) with data and gradients")
     return 0
 

@@ -161,7 +161,9 @@ def clean_extras(monkeypatch):
     return check.EXTRA_CHECKS
 
 
-ALL_ROWS = REQUIRED_ROWS + ["scalar engine vs matrix engine"]
+from barenn.fast.agreement import fast_check_rows  # noqa: E402
+
+ALL_ROWS = REQUIRED_ROWS + ["scalar engine vs matrix engine"] + [r.name for r in fast_check_rows(0)]
 
 
 @pytest.mark.parametrize("seed", range(12))
