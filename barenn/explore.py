@@ -25,6 +25,7 @@ dL/dw is n_inputs x n_neurons, dL/db 1 x n_neurons, like the layer's weights and
 """
 
 import copy
+import html
 import json
 import math
 import random
@@ -222,6 +223,13 @@ def explore_data(network, X, y, steps=3, learning_rate=0.5):
     stages, loss = _parts(where, copy.deepcopy(network))
     fused = isinstance(stages[-1][1], Softmax)
     n = len(X)
+    check_type(where, "y", y, (list, tuple), "a list with one target per sample")
+    if isinstance(loss, CategoricalCrossEntropy):
+        if not all(isinstance(t, int) and not isinstance(t, bool) for t in y):
+            raise TypeError(f"{where}: y must be class indices (ints) for categorical cross-entropy, "
+                            f"got {y!r:.80}")
+    elif y and not isinstance(y[0], (list, tuple)):
+        y = [[t] for t in y]  # one output: a flat list of targets
     denses = [dense for dense, _ in stages]
     optimizer = SGD(learning_rate=learning_rate)
     names = ["x"] + ["a"] * len(stages)
@@ -350,6 +358,8 @@ def _frames(data):
                 "title": f"{head} · Forward, layer {li + 1}",
                 "text": f"Each neuron adds up its inputs times its weights plus its bias (z), "
                         f"then applies {act} (a).",
+                "legend": "circles: the activation a of each neuron (or the input x) · "
+                          "lines: the weights w of this layer",
                 "tables": [f"{base}.forward.{li}.z", f"{base}.forward.{li}.a"],
                 "nodes": [f"{base}.forward.{k}.a" for k in range(li + 1)],
                 "edges": {str(li): f"{base}.forward.{li}.w"}})
@@ -358,6 +368,7 @@ def _frames(data):
             "title": f"{head} · Loss",
             "text": f"{data['loss']} compares each sample's output with its target; "
                     "training lowers the mean.",
+            "legend": "circles: the activation a of each neuron; the last column is the output ŷ",
             "tables": [f"{base}.loss.per_sample", f"{base}.loss.mean"],
             "nodes": [f"{base}.forward.{k}.a" for k in range(count)], "edges": {}})
         for li in reversed(range(count)):
@@ -366,13 +377,17 @@ def _frames(data):
                 "title": f"{head} · Backward, layer {li + 1}",
                 "text": "The gradient flows back: dL/da arrives, dL/dz goes through the activation's "
                         "slope, dL/dw and dL/db are summed over the batch.",
+                "legend": f"orange circles: dL/dz of layer {li + 1} · lines: dL/dw of layer {li + 1} · "
+                          "other circles: the forward values a",
                 "tables": [f"{base}.backward.{li}.{q}" for q in ("da", "dz", "dw", "db")],
-                "nodes": {str(li + 1): f"{base}.backward.{li}.dz"},
+                "nodes": {**{str(k + 1): f"{base}.forward.{k}.a" for k in range(li)},
+                          str(li + 1): f"{base}.backward.{li}.dz"},
                 "edges": {str(li): f"{base}.backward.{li}.dw"}})
         frames.append({
             "step": s, "kind": "update", "layer": None,
             "title": f"{head} · Update (SGD, learning rate {fmt(data['learning_rate'])})",
             "text": "Every weight and bias moves against its gradient: new = old − lr × gradient.",
+            "legend": "lines: the new weights",
             "tables": [f"{base}.update.{li}.{q}" for li in range(count)
                        for q in ("w_old", "w_step", "w_new", "b_old", "b_step", "b_new")],
             "nodes": [], "edges": {str(li): f"{base}.update.{li}.w_new" for li in range(count)}})
@@ -400,7 +415,7 @@ def _diagram(layers):
                 (x1, y1), (x2, y2) = place(c - 1, i), place(c, j)
                 # Each destination neuron's labels at their own distance along the lines,
                 # so that labels of crossing lines do not sit on top of each other.
-                t = 0.28 + 0.47 * (j / (sizes[c] - 1) if sizes[c] > 1 else 0.5)
+                t = 0.25 + 0.43 * (j / (sizes[c] - 1) if sizes[c] > 1 else 0.5)
                 parts.append(f'<line class="edge" data-col="{c - 1}" x1="{x1:.0f}" y1="{y1:.0f}" '
                              f'x2="{x2:.0f}" y2="{y2:.0f}"/>')
                 parts.append(f'<text class="elabel num" id="e-{c - 1}-{i}-{j}" x="{x1 + t * (x2 - x1):.0f}" '
@@ -420,8 +435,6 @@ def render_page(data, title="barenn explore"):
     """The whole HTML page (a str) for ``explore_data``'s result."""
     payload = json.dumps(data, allow_nan=False, ensure_ascii=False).replace("</", "<\\/")
     template = TEMPLATE.read_text(encoding="utf-8")
-    import html
-
     return (template.replace("{{TITLE}}", html.escape(title))
             .replace("{{DIAGRAM}}", _diagram(data["layers"]))
             .replace("{{DATA}}", payload))

@@ -150,6 +150,8 @@ def test_bad_arguments_name_the_function():
                       loss=CategoricalCrossEntropy())
     with pytest.raises(ValueError, match=r"cannot show layer 1 Dropout"):
         explore.explore_data(dropout, X, y)
+    with pytest.raises(TypeError, match=r"explore_data: y must be class indices"):
+        explore.explore_data(net, X, [[1, 0]] * 4)
     with pytest.raises(TypeError, match=r"explore_data: network must be a barenn Network"):
         explore.explore_data("net", X, y)
 
@@ -247,8 +249,184 @@ def test_cli_mistakes_are_one_line_and_status_2(tmp_path, capsys):
     assert not list(tmp_path.glob("**/*.html"))
 
 
+def test_cli_help_lists_the_options():
+    result = subprocess.run([sys.executable, "-m", "barenn", "explore", "--help"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    for option in ("--model", "--steps", "--out", "--seed", "--lr"):
+        assert option in result.stdout
+
+
 def test_cli_subprocess_error_has_no_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "barenn", "explore", "--samples", "x"],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+# --- the page in a real browser -----------------------------------------------------------------
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+TIMEOUT = 60  # seconds for the whole browser session: the test can never hang
+
+
+class Chromium:
+    """A headless Chromium driven over the DevTools protocol on a pipe.
+
+    The browser reads commands from its fd 3 and writes replies and events to its
+    fd 4, each message one JSON object followed by a NUL byte.
+    """
+
+    def __init__(self, exe, profile, timeout=TIMEOUT):
+        to_browser_r, self.to_browser = os.pipe()
+        self.from_browser, from_browser_w = os.pipe()
+
+        def as_fds_3_and_4():  # in the child, before exec
+            a, b = os.dup(to_browser_r), os.dup(from_browser_w)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        self.proc = subprocess.Popen(
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+             f"--user-data-dir={profile}", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+             "--disable-dev-shm-usage", "--window-size=1200,1000", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(3, 4), preexec_fn=as_fds_3_and_4)
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self.deadline = time.monotonic() + timeout
+        self.buffer, self.events, self.last_id = b"", [], 0
+
+    def _read(self):
+        import select
+
+        while b"\0" not in self.buffer:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.from_browser], [], [], remaining)[0]:
+                raise TimeoutError("the browser did not answer in time")
+            chunk = os.read(self.from_browser, 1 << 16)
+            if not chunk:
+                raise RuntimeError("the browser closed its DevTools pipe")
+            self.buffer += chunk
+        message, _, self.buffer = self.buffer.partition(b"\0")
+        return json.loads(message)
+
+    def send(self, method, params=None, session=None):
+        self.last_id += 1
+        message = {"id": self.last_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.to_browser, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._read()
+            if reply.get("id") == self.last_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply["result"]
+            self.events.append(reply)
+
+    def close(self):
+        try:
+            self.send("Browser.close")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        os.close(self.to_browser)
+        os.close(self.from_browser)
+
+
+def _evaluate(browser, session, expression):
+    result = browser.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                               "awaitPromise": True}, session)
+    if "exceptionDetails" in result:
+        raise AssertionError(f"page script failed: {result['exceptionDetails']}")
+    return result["result"].get("value")
+
+
+def _press(browser, session, key, code):
+    for kind in ("keyDown", "keyUp"):
+        browser.send("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": code,
+                                                "windowsVirtualKeyCode": code_number[key]}, session)
+
+
+code_number = {"ArrowRight": 39, "ArrowLeft": 37}
+
+
+def _shown_matches(shown, value):
+    number = float(shown)
+    if "e" in shown:
+        return abs(number - value) <= 0.006 * abs(value)
+    return abs(number - value) <= 0.5e-4 + 1e-12
+
+
+def test_page_in_a_headless_browser(tmp_path):
+    exe = next((shutil.which(name) for name in BROWSERS if shutil.which(name)), None)
+    if exe is None:
+        pytest.skip("no chromium, chromium-browser or google-chrome on PATH: "
+                    "the browser test needs one (apt-get install chromium)")
+    _, _, _, data = default_run(seed=0, steps=3, lr=0.5)
+    page = Path(explore.write_page(tmp_path / "page.html", data))
+    data = json.loads(json.dumps(data))
+    browser = Chromium(exe, tmp_path / "profile")
+    try:
+        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Runtime", "Log", "Page"):
+            browser.send(f"{domain}.enable", {}, session)
+        browser.send("Emulation.setDeviceMetricsOverride",
+                     {"width": 1200, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, session)
+        browser.send("Page.navigate", {"url": page.as_uri()}, session)
+        while not _evaluate(browser, session, "document.readyState === 'complete' && "
+                            "document.getElementById('title').textContent !== ''"):
+            time.sleep(0.05)
+        assert _evaluate(browser, session, "document.getElementById('title').textContent") \
+            == "Step 1 of 3 · Forward, layer 1"
+        # To the backward pass of step 2: screens 1-6 are step 1, then forward 1, forward 2,
+        # loss, and the 10th screen is backward through layer 2. Buttons and keys both step.
+        for _ in range(5):
+            _evaluate(browser, session, "document.getElementById('next').click()")
+        for _ in range(5):
+            _press(browser, session, "ArrowRight", "ArrowRight")
+        _press(browser, session, "ArrowLeft", "ArrowLeft")
+        title = _evaluate(browser, session, "document.getElementById('title').textContent")
+        assert title == "Step 2 of 3 · Backward, layer 2"
+        shown = _evaluate(browser, session, "[...document.querySelectorAll('[data-ref]')]"
+                          ".map(e => [e.getAttribute('data-ref'), e.textContent])")
+        refs = {ref.rsplit(".v.", 1)[0] for ref, _ in shown}
+        assert {f"steps.1.backward.1.{q}" for q in ("da", "dz", "dw", "db")} <= refs
+        expected_count = sum(len(resolve(data, f"steps.1.backward.1.{q}")["v"]) *
+                             len(resolve(data, f"steps.1.backward.1.{q}")["cols"])
+                             for q in ("da", "dz", "dw", "db"))
+        assert len([r for r, _ in shown if r.startswith("steps.1.backward.1.")]) >= expected_count
+        for ref, text in shown:
+            assert _shown_matches(text, resolve(data, ref)), (ref, text, resolve(data, ref))
+        # Clicking a number shows the formula Python wrote for it.
+        ref = _evaluate(browser, session, "(() => { const b = document.querySelectorAll("
+                        "'#tables button.num')[18]; b.click(); return b.getAttribute('data-ref'); })()")
+        path, i, j = ref.rsplit(".", 2)
+        quantity = resolve(data, path.rsplit(".v", 1)[0])
+        formula = _evaluate(browser, session, "document.getElementById('formula').textContent")
+        assert formula == (f"{quantity['name']} · {quantity['rows'][int(i)]} · "
+                           f"{quantity['cols'][int(j)]}\n{quantity['f'][int(i)][int(j)]}")
+        screenshot = os.environ.get("BARENN_SCREENSHOT")
+        if screenshot:
+            import base64
+
+            height = _evaluate(browser, session, "document.documentElement.scrollHeight")
+            browser.send("Emulation.setDeviceMetricsOverride",
+                         {"width": 1200, "height": height, "deviceScaleFactor": 1, "mobile": False}, session)
+            shot = browser.send("Page.captureScreenshot", {"format": "png"}, session)
+            Path(screenshot).write_bytes(base64.b64decode(shot["data"]))
+        browser.send("Runtime.evaluate", {"expression": "0"}, session)  # collect late events
+        errors = [e for e in browser.events
+                  if e.get("method") == "Runtime.exceptionThrown"
+                  or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
+                  or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")]
+        assert errors == []
+    finally:
+        browser.close()
