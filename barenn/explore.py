@@ -127,7 +127,11 @@ def _parts(where, network):
 # --- formatting the formulas -------------------------------------------------------------------
 
 def fmt(x):
-    """A number as the page shows it: 4 decimals, or 3 significant digits when tiny."""
+    """A number as the page shows it: 4 decimals, or 3 significant digits when tiny.
+
+    >>> fmt(0.5), fmt(-0.123456), fmt(-1.2e-05)
+    ('0.5000', '-0.1235', '-1.20e-05')
+    """
     if x != 0 and abs(x) < 1e-3:
         return f"{x:.2e}"
     return f"{x:.4f}"
