@@ -16,11 +16,33 @@ The kind of accuracy follows the task:
 import math
 from operator import eq
 
+from barenn.activations import Sigmoid, Softmax
+from barenn.losses import (
+    BinaryCrossEntropy,
+    CategoricalCrossEntropy,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    SoftmaxCrossEntropy,
+)
 from barenn.matrix import argmax
 
-__all__ = ["ACCURACY_KINDS", "accuracy_targets", "count_correct", "regression_precision"]
+__all__ = ["ACCURACY_KINDS", "accuracy_kind_for", "accuracy_targets", "count_correct",
+           "regression_precision"]
 
 ACCURACY_KINDS = ("categorical", "binary", "regression")
+
+
+def accuracy_kind_for(loss, last_layer):
+    """The accuracy that suits a network with this loss and last layer."""
+    if isinstance(loss, (CategoricalCrossEntropy, SoftmaxCrossEntropy)):
+        return "categorical"
+    if isinstance(loss, BinaryCrossEntropy):
+        return "binary"
+    if isinstance(loss, (MeanSquaredError, MeanAbsoluteError)):
+        return "regression"
+    if isinstance(last_layer, Softmax):
+        return "categorical"
+    return "binary" if isinstance(last_layer, Sigmoid) else "regression"
 
 
 def accuracy_targets(kind, y):

@@ -95,6 +95,7 @@ class ReLU(Activation):
     """max(0, x) element by element; its slope is 1 where x > 0 and 0 elsewhere.
 
     At exactly x = 0 the slope is taken as 0 (no gradient flows), as in the walkthrough.
+    Lesson 01 (one neuron) takes this slope by hand; lesson 06 uses it in a network.
     """
 
     # backward passes some dvalues on untouched and drops the others: check them.
@@ -116,6 +117,7 @@ class Sigmoid(Activation):
 
     Its slope is σ(x)·(1 − σ(x)), computed from the stored output. Safe for any x
     (see ``sigmoid``). ``predictions`` thresholds at 0.5, for binary classifiers.
+    Lesson 10 (binary classification) trains with it.
     """
 
     def _forward(self, inputs):
@@ -142,7 +144,7 @@ class Tanh(Activation):
 
 
 class Linear(Activation):
-    """The identity, f(x) = x: the output of a regression network. Slope 1."""
+    """The identity, f(x) = x: the output of a regression network (lesson 09). Slope 1."""
 
     def _forward(self, inputs):
         return [[x + 0.0 for x in r] for r in inputs]
@@ -156,7 +158,8 @@ def softmax_jacobian(s):
 
     ``s`` is one sample's softmax output as a plain vector (a list of k numbers); the
     result is a k x k matrix whose row i holds the slopes of s_i with respect to every
-    input z_j. It is symmetric, and each row sums to 0 when s sums to 1.
+    input z_j. It is symmetric, and each row sums to 0 when s sums to 1. Lesson 03
+    builds it by hand and multiplies the loss gradient through it.
 
     >>> softmax_jacobian([0.5, 0.5])
     [[0.25, -0.25], [-0.25, 0.25]]
@@ -181,7 +184,7 @@ class Softmax(Activation):
     ``backward`` goes through each sample's full Jacobian (``softmax_jacobian``):
     dinputs_row = dvalues_row · J. That is the general, slow path; when softmax feeds
     categorical cross-entropy, ``barenn.losses.SoftmaxCrossEntropy`` gives the same
-    numbers directly as (ŷ − y) / n. ``predictions`` is the argmax of each row.
+    numbers directly as (ŷ − y) / n (lesson 03). ``predictions`` is the argmax of each row.
     """
 
     def _forward(self, inputs):

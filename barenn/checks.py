@@ -32,6 +32,7 @@ __all__ = [
     "check_int", "check_number", "check_choice", "check_type", "check_bool",
     "matrix_shape", "check_matrix", "check_numbers", "non_number_error", "naming_non_numbers", "is_number",
     "check_batch", "entry_error", "check_dvalues", "check_loss",
+    "check_layers", "check_loss_object", "check_layer_widths",
 ]
 
 # The largest count of anything barenn is asked to make (samples, neurons, rows, the
@@ -317,3 +318,46 @@ def check_loss(data_loss, regularization_loss=0.0):
     batch) when the loss of a training step is NaN or infinite."""
     if not (math.isfinite(data_loss) and math.isfinite(regularization_loss)):
         raise TrainingDiverged(f"the loss is {data_loss + regularization_loss}")
+
+
+def check_layers(owner, layers):
+    """``layers`` if it is a non-empty list of layer objects (instances with
+    ``forward`` and ``backward`` methods); else a TypeError or ValueError saying which."""
+    check_type(owner, "layers", layers, (list, tuple), "a list of layers")
+    if not layers:
+        raise ValueError(f"{owner}: no layers given; a network needs at least one layer, "
+                         "e.g. [Dense(2, 3), Softmax()]")
+    for i, layer in enumerate(layers):
+        if isinstance(layer, type):
+            raise TypeError(f"{owner}: layer {i} is the class {layer.__name__}; "
+                            f"pass an instance such as {layer.__name__}(...)")
+        if not (callable(getattr(layer, "forward", None))
+                and callable(getattr(layer, "backward", None))):
+            raise TypeError(f"{owner}: layer {i} ({layer!r}) has no forward/backward methods")
+    return layers
+
+
+def check_loss_object(owner, loss):
+    """``loss`` if it is a loss instance (with ``calculate`` and ``backward``)."""
+    if loss is None:
+        raise ValueError(f"{owner}: a loss is needed, e.g. loss=CategoricalCrossEntropy()")
+    if isinstance(loss, type):
+        raise TypeError(f"{owner}: the loss is the class {loss.__name__}; "
+                        f"pass an instance: {loss.__name__}()")
+    if not (callable(getattr(loss, "calculate", None)) and callable(getattr(loss, "backward", None))):
+        raise TypeError(f"{owner}: the loss {loss!r} has no calculate/backward methods")
+    return loss
+
+
+def check_layer_widths(owner, layers):
+    """ShapeError unless each layer with ``n_inputs`` takes as many values as the
+    layer with ``n_neurons`` before it gives."""
+    width, source = None, None
+    for i, layer in enumerate(layers):
+        n_in = getattr(layer, "n_inputs", None)
+        if n_in is None:
+            continue
+        if width is not None and n_in != width:
+            raise ShapeError(f"{owner}: layer {i} {layer!r} expects {n_in} inputs, but layer "
+                             f"{source} {layers[source]!r} gives {width}")
+        width, source = layer.n_neurons, i

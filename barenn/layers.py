@@ -224,7 +224,7 @@ def add_penalty_slope(gradient, values, l1, l2):
 
 
 def regularization_loss(layer):
-    """The penalty a layer adds to the loss: λ1·Σ|w| + λ2·Σw² + λ1b·Σ|b| + λ2b·Σb².
+    """The penalty a layer adds to the loss: λ1·Σ|w| + λ2·Σw² + λ1b·Σ|b| + λ2b·Σb² (lesson 05).
 
     Works for any part: layers without regularizers (activations, Dropout, a Dense
     with every λ = 0) give 0.0. Reported next to the data loss; its gradient is

@@ -135,7 +135,7 @@ def flatten(m):
 
 
 def transpose(m):
-    """Rows become columns: an n x k matrix becomes k x n.
+    """Rows become columns: an n x k matrix becomes k x n (lesson 02: inputsᵀ, weightsᵀ).
 
     An n x 0 matrix becomes ``[]``: a 0 x n matrix has no rows to write down.
 
@@ -312,7 +312,7 @@ def _reduce(op, m, compute):
 
 
 def sum_columns(m):
-    """The sum of each column, as a 1 x n matrix (``dbiases = sum_columns(dvalues)``).
+    """The sum of each column, as a 1 x n matrix (``dbiases = sum_columns(dvalues)``, lesson 02).
 
     >>> sum_columns([[1, 2, 3], [4, 5, 6]])
     [[5, 7, 9]]

@@ -13,42 +13,22 @@ True
 >>> net.predict_classes(X)
 [0, 1, 0, 1]
 
-Training is one step repeated (``train_step``, lesson 07 writes it out by hand):
+Training is one step repeated: ``train_step`` runs forward, loss, backward and the
+optimizer's update on one batch (lesson 07 writes it out by hand), and ``fit``
+loops it over the batches of every epoch, recording a ``History``. ``fit`` runs on
+the fast tier by default (``barenn.fast``: the same four steps with faster kernels,
+equal within 1e-9 relative, as ``python -m barenn check`` shows); ``fit(...,
+fast=False)`` or ``BARENN_REFERENCE=1`` trains with ``train_step`` itself.
 
-1. forward through every layer in training mode (``Dropout`` active);
-2. the data loss (mean over the batch) and the regularization loss;
-3. backward from the loss to the first layer;
-4. ``optimizer.step`` on the layers that have parameters.
+An epoch's ``data_loss`` and ``accuracy`` are measured on each batch before its
+update (for a full batch, epoch 0 shows the untrained network, as in the
+walkthrough's ``epoch: 0, loss: 1.099``), averaged over the batches by size.
+Validation figures are measured after the epoch, in inference mode. Epochs go on
+counting over later ``fit`` calls and through ``save``/``load``.
 
-``fit`` loops that step over the batches of every epoch and records a ``History``.
-By default it runs on the fast tier (``barenn.fast``: the same four steps with
-faster kernels and fused passes, equal to this one within 1e-9 relative, as
-``python -m barenn check`` shows); ``fit(..., fast=False)``, or the environment
-variable ``BARENN_REFERENCE=1``, trains with the code in this file and the
-reference layers. ``fit(..., workers=2)`` shares each batch between worker
-processes (``barenn.fast.parallel``).
-
-Figures: an epoch's ``data_loss`` and ``accuracy`` are measured during that epoch,
-on each batch before its update (for a full batch, epoch 0 shows the untrained
-network, as in the walkthrough's ``epoch: 0, loss: 1.099``). With several batches
-they are averaged, each weighted by its number of samples. Validation figures are
-measured after the epoch's last update, in inference mode, without regularization.
-Epochs count from 0 and go on counting over later ``fit`` calls (and through
-``save``/``load``).
-
-Inputs ``X`` are a matrix (a list of rows) or a data source (``barenn.sources``).
-
-Softmax followed by categorical cross-entropy is fused for the backward pass:
-``loss_gradient`` starts with (ŷ − y)/n at the Softmax's input
-(``barenn.losses.SoftmaxCrossEntropy``, lesson 03). ``Network(..., fuse=False)``
-keeps the two steps separate.
-
-Accuracy depends on the task (``accuracy=None`` picks it from the loss):
-``"categorical"``: the argmax of each output row against the class;
-``"binary"``: each output > 0.5 against its 0/1 target; ``"regression"``: each
-output within ``precision`` of its target, where precision = std(y) /
-``precision_divisor`` (250 by default, barenn's choice), fixed from the training
-targets of the first ``fit``.
+A final Softmax with categorical cross-entropy is fused for the backward pass
+(``loss_gradient``: (ŷ − y)/n, lesson 03); ``Network(..., fuse=False)`` keeps the
+two steps apart. Accuracy follows the task (``barenn.accuracy``).
 """
 
 import math
@@ -57,27 +37,28 @@ import random
 from collections import namedtuple
 
 from barenn import fast as fast_tier
-from barenn.accuracy import ACCURACY_KINDS, accuracy_targets, count_correct, regression_precision
-from barenn.activations import Sigmoid, Softmax
+from barenn.accuracy import (
+    ACCURACY_KINDS,
+    accuracy_kind_for,
+    accuracy_targets,
+    count_correct,
+    regression_precision,
+)
+from barenn.activations import Softmax
 from barenn.checks import (
-    ShapeError,
     TrainingDiverged,
     check_bool,
     check_choice,
     check_int,
+    check_layer_widths,
+    check_layers,
     check_loss,
+    check_loss_object,
     check_number,
-    check_type,
 )
 from barenn.history import History, TrainStep
 from barenn.layers import regularization_loss
-from barenn.losses import (
-    BinaryCrossEntropy,
-    CategoricalCrossEntropy,
-    MeanAbsoluteError,
-    MeanSquaredError,
-    SoftmaxCrossEntropy,
-)
+from barenn.losses import CategoricalCrossEntropy, SoftmaxCrossEntropy
 from barenn.matrix import argmax
 from barenn.progress import Progress
 from barenn.rng import shuffle as shuffle_in_place
@@ -117,24 +98,8 @@ class Network:
 
     def __init__(self, layers, loss, optimizer=None, accuracy=None, precision_divisor=250,
                  fuse=True):
-        check_type("Network", "layers", layers, (list, tuple), "a list of layers")
-        if not layers:
-            raise ValueError("Network: no layers given; a network needs at least one layer, "
-                             "e.g. [Dense(2, 3), Softmax()]")
-        for i, layer in enumerate(layers):
-            if isinstance(layer, type):
-                raise TypeError(f"Network: layer {i} is the class {layer.__name__}; "
-                                f"pass an instance such as {layer.__name__}(...)")
-            if not (callable(getattr(layer, "forward", None))
-                    and callable(getattr(layer, "backward", None))):
-                raise TypeError(f"Network: layer {i} ({layer!r}) has no forward/backward methods")
-        if loss is None:
-            raise ValueError("Network: a loss is needed, e.g. loss=CategoricalCrossEntropy()")
-        if isinstance(loss, type):
-            raise TypeError(f"Network: the loss is the class {loss.__name__}; "
-                            f"pass an instance: {loss.__name__}()")
-        if not (callable(getattr(loss, "calculate", None)) and callable(getattr(loss, "backward", None))):
-            raise TypeError(f"Network: the loss {loss!r} has no calculate/backward methods")
+        check_layers("Network", layers)
+        check_loss_object("Network", loss)
         if accuracy is not None:
             check_choice("Network", "accuracy", accuracy, ACCURACY_KINDS)
         check_number("Network", "precision_divisor", precision_divisor, low=0, low_open=True)
@@ -145,7 +110,7 @@ class Network:
         self.precision_divisor = precision_divisor
         self.regression_precision = None  # set by the first fit of a regression network
         self.epochs_trained = 0
-        self._check_widths()
+        check_layer_widths("Network", self.layers)
 
         last = self.layers[-1]
         if isinstance(loss, SoftmaxCrossEntropy) and not isinstance(last, Softmax):
@@ -155,31 +120,9 @@ class Network:
         fusable = isinstance(last, Softmax) and isinstance(loss, (CategoricalCrossEntropy,
                                                                   SoftmaxCrossEntropy))
         self.fused = SoftmaxCrossEntropy() if (fuse and fusable) else None
-        self.accuracy_kind = accuracy or self._guess_accuracy_kind()
+        self.accuracy_kind = accuracy or accuracy_kind_for(loss, last)
 
     # --- structure ----------------------------------------------------------------------------
-
-    def _check_widths(self):
-        width, source = None, None
-        for i, layer in enumerate(self.layers):
-            n_in = getattr(layer, "n_inputs", None)
-            if n_in is None:
-                continue
-            if width is not None and n_in != width:
-                raise ShapeError(f"Network: layer {i} {layer!r} expects {n_in} inputs, but layer "
-                                 f"{source} {self.layers[source]!r} gives {width}")
-            width, source = layer.n_neurons, i
-
-    def _guess_accuracy_kind(self):
-        if isinstance(self.loss, (CategoricalCrossEntropy, SoftmaxCrossEntropy)):
-            return "categorical"
-        if isinstance(self.loss, BinaryCrossEntropy):
-            return "binary"
-        if isinstance(self.loss, (MeanSquaredError, MeanAbsoluteError)):
-            return "regression"
-        last = self.layers[-1]
-        return "categorical" if isinstance(last, Softmax) else "binary" if isinstance(last, Sigmoid) \
-            else "regression"
 
     def input_size(self):
         """Features each sample must have (the first Dense's n_inputs), or None if unknown."""
@@ -232,6 +175,7 @@ class Network:
         """Run X (n x k) through every layer; return the last output (n x m).
 
         training=True switches Dropout on (and is what training uses); predictions use False.
+        Lesson 06 (a full network) follows a batch through.
         """
         output = X
         for layer in self.layers:
@@ -260,7 +204,7 @@ class Network:
         """Backpropagate from the loss of ``output`` (the last forward's) against ``y``.
 
         Sets every layer's gradients (dweights, dbiases, dinputs) and returns the
-        gradient with respect to the network's inputs (n x k).
+        gradient with respect to the network's inputs (n x k). Lessons 06 and 07.
         """
         dvalues = self.loss_gradient(output, y)
         for layer in reversed(self.backward_layers()):

@@ -1,4 +1,4 @@
-"""Small matrices: which kernel barenn.matrix picks, and what a small network step can cost.
+"""Small matrices: which kernel barenn.fast.matrix picks, and what a small network step can cost.
 
 Run from the repository root (no install needed)::
 
@@ -10,7 +10,7 @@ benchmarks/engines.py) multiply matrices with an inner size of 1 to 3, rows of
 16, and gradients in which whole rows are zero. For those shapes the time goes
 into the Python-level loop around each product, not into the products, so the
 choice of kernel matters more than for big ones. Part 1 times each choice that
-``barenn.matrix`` makes against the alternative it turned down, on the shapes
+``barenn.fast.matrix`` makes against the alternative it turned down, on the shapes
 those networks use:
 
 * rows of 16 with half zeros (ReLU outputs): the dense reduction vs the sparse
@@ -53,7 +53,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # noqa: E402 below: imported after the path set-up, so no install is needed.
-from barenn import matrix  # noqa: E402
+from barenn import matrix as reference  # noqa: E402
+from barenn.fast import matrix  # noqa: E402  (the kernels, and the knobs that choose them)
 from barenn.activations import ReLU  # noqa: E402
 from barenn.bridge import scalar_mlp  # noqa: E402
 from barenn.datasets import moons  # noqa: E402
@@ -128,7 +129,7 @@ def kernel_cases(rng):
     b1 = random_matrix(rng, 1, 64)
     cases.append(("(300x2) @ (2x64) + bias", "dot_add_row", {
         "dot_add_row": lambda: matrix.dot_add_row(x, w1, b1),
-        "dot, add_row": lambda: matrix.add_row(matrix.dot(x, w1), b1),
+        "dot, add_row": lambda: reference.add_row(matrix.dot(x, w1), b1),
     }))
 
     z1 = random_matrix(rng, 300, 64)
@@ -137,7 +138,7 @@ def kernel_cases(rng):
         "dot_transposed, mask": lambda: relu_mask(matrix.dot_transposed(dz, w2), z1),
     }))
 
-    hT = matrix.transpose(random_matrix(rng, 100, 16, 0.5))
+    hT = reference.transpose(random_matrix(rng, 100, 16, 0.5))
     dv = [[0.0] * 16 if rng.random() < 0.69 else random_matrix(rng, 1, 16, 0.5)[0]
           for _ in range(100)]
     cases.append(("(16x100) @ (100x16), 69% zero rows", "left out", {
