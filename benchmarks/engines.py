@@ -30,6 +30,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 from barenn.activations import Linear, ReLU  # noqa: E402
 from barenn.bridge import scalar_mlp  # noqa: E402
 from barenn.datasets import moons  # noqa: E402
+from barenn.fast import backward_layers, forward_layers  # noqa: E402
 from barenn.layers import Dense  # noqa: E402
 
 LEARNING_RATE = 0.05
@@ -43,18 +44,16 @@ def build_layers(seed):
 
 
 def matrix_step(layers, X, y):
-    """One full-batch hinge-loss step on the matrix engine; returns the loss."""
-    output = X
-    for layer in layers:
-        output = layer.forward(output)
+    """One full-batch hinge-loss step on the matrix engine (its fast tier, as
+    ``Network.fit`` runs it: ReLU and Dense fused backward, no dinputs for the
+    first layer); returns the loss."""
+    output = forward_layers(layers, X)  # the fast tier, as Network.fit uses it
     n = len(X)
     margins = [1.0 - t * row[0] for t, row in zip(y, output)]
     loss = sum(m if m > 0 else 0.0 for m in margins) / n
     # d(mean hinge)/d(score_i) = -y_i / n where the margin is violated, else 0
     dvalues = [[-t / n if m > 0 else 0.0] for t, m in zip(y, margins)]
-    for layer in reversed(layers):
-        layer.backward(dvalues)
-        dvalues = layer.dinputs
+    backward_layers(layers, dvalues)
     for layer in layers:
         if isinstance(layer, Dense):
             layer.weights = [[w - LEARNING_RATE * d for w, d in zip(wr, dr)]

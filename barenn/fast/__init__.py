@@ -23,13 +23,15 @@ from barenn.fast.matrix import dot, dot_add_row, dot_transposed, dot_transposed_
 from barenn.fast.parallel import GradientPool, WorkerError
 from barenn.fast.training import (
     backward,
+    backward_layers,
     dense_backward,
     dense_forward,
     forward,
+    forward_layers,
     relu_backward_through,
     train_step,
 )
 
 __all__ = ["dot", "dot_add_row", "dot_transposed", "dot_transposed_where", "forward",
-           "backward", "train_step", "dense_forward", "dense_backward",
+           "backward", "train_step", "forward_layers", "backward_layers", "dense_forward", "dense_backward",
            "relu_backward_through", "GradientPool", "WorkerError"]

@@ -27,8 +27,8 @@ from barenn.history import TrainStep
 from barenn.layers import Dense, add_penalty_slope
 from barenn.matrix import sum_columns, transpose
 
-__all__ = ["train_step", "forward", "backward", "dense_forward", "dense_backward",
-           "relu_backward_through"]
+__all__ = ["train_step", "forward", "backward", "forward_layers", "backward_layers",
+           "dense_forward", "dense_backward", "relu_backward_through"]
 
 
 def dense_forward(layer, inputs):
@@ -83,10 +83,11 @@ def relu_backward_through(relu, dense, dvalues):
     return relu.dinputs
 
 
-def forward(network, X, training=False):
-    """``network.forward(X, training)`` with the fast Dense forward."""
+def forward_layers(layers, X, training=False):
+    """X through ``layers`` in order (each layer's ``forward``; Dense ones by
+    ``dense_forward``); returns the last output."""
     output = X
-    for layer in network.layers:
+    for layer in layers:
         if type(layer) is Dense:
             output = dense_forward(layer, output)
         else:
@@ -94,12 +95,11 @@ def forward(network, X, training=False):
     return output
 
 
-def backward(network, output, y):
-    """``network.backward(output, y)`` for training: the same gradients (dweights,
-    dbiases) in every layer with parameters, ReLU + Dense fused, and no dinputs
-    below the first layer with parameters (returns None)."""
-    dvalues = network.loss_gradient(output, y)
-    layers = network.backward_layers()
+def backward_layers(layers, dvalues):
+    """``dvalues`` (dL/d(the last layer's output)) back through ``layers`` in
+    reverse, setting the same dweights and dbiases as each layer's ``backward``:
+    a ReLU and the Dense after it in one pass, and no dinputs below the first layer
+    with parameters (nothing uses them). Returns None."""
     stop = next((i for i, layer in enumerate(layers) if getattr(layer, "params", list)()),
                 len(layers))
     index = len(layers) - 1
@@ -117,6 +117,17 @@ def backward(network, output, y):
             dvalues = layer.backward(dvalues)
             index -= 1
     return None
+
+
+def forward(network, X, training=False):
+    """``network.forward(X, training)`` with the fast Dense forward."""
+    return forward_layers(network.layers, X, training)
+
+
+def backward(network, output, y):
+    """``network.backward(output, y)`` for training: the same gradients (dweights,
+    dbiases) in every layer with parameters (see ``backward_layers``); returns None."""
+    return backward_layers(network.backward_layers(), network.loss_gradient(output, y))
 
 
 def train_step(network, X_batch, y_batch):
