@@ -257,6 +257,8 @@ class Network:
             shuffle=True, rng=None, workers=1, fast=None, on_epoch=None):
         """Train for ``epochs`` epochs; return a History of per-epoch figures.
 
+        The loop over ``train_step`` that lesson 07 (the training loop) writes out.
+
         X: n x k inputs, as rows or as a data source (``barenn.sources``).
         y: class indices or one-hot rows (categorical), 0/1 targets
         (binary: a list, or n x m rows), target rows or a list (regression).

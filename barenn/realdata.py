@@ -68,7 +68,7 @@ _SIXTEENTHS = [value / 16 for value in range(17)]
 
 
 def load_digits(path=None):
-    """Return the bundled 8x8 handwritten digits as ``(X, y)``.
+    """Return the bundled 8x8 handwritten digits as ``(X, y)`` (lesson 11, real digits).
 
     X is a 1797 x 64 matrix (list of rows, one row per image): the 8x8 pixels
     of each image row by row, each the count of "on" cells (0..16) divided by 16,
@@ -289,7 +289,8 @@ class MnistImages:
 
 
 def load_mnist(directory, kind="train", limit=None):
-    """Read MNIST's images and labels of one ``kind`` from the IDX files in ``directory``.
+    """Read MNIST's images and labels of one ``kind`` from the IDX files in ``directory``
+    (lesson 12, MNIST).
 
     kind: "train" reads train-images-idx3-ubyte and train-labels-idx1-ubyte
     (60,000 images), "test" reads t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte
