@@ -24,12 +24,14 @@ ValueError: SGD: learning_rate must be a finite number > 0, got 0 (int)
 """
 
 import math
+import os
 from itertools import chain
 from numbers import Number, Real
 
 __all__ = [
-    "ShapeError", "TrainingDiverged", "MAX_SIZE", "describe",
-    "check_int", "check_number", "check_choice", "check_type", "check_bool",
+    "ShapeError", "TrainingDiverged", "OrderError", "MAX_SIZE", "describe",
+    "check_int", "check_number", "check_choice", "check_type", "check_bool", "check_path",
+    "check_callable", "check_finite_rows",
     "matrix_shape", "check_matrix", "check_numbers", "non_number_error", "naming_non_numbers", "is_number",
     "check_batch", "entry_error", "check_dvalues", "check_loss",
     "check_layers", "check_loss_object", "check_layer_widths",
@@ -56,6 +58,14 @@ class TrainingDiverged(ValueError, FloatingPointError):
         super().__init__(message)
         self.epoch = epoch
         self.batch = batch
+
+
+class OrderError(ValueError, RuntimeError):
+    """A method called before the one it needs (``backward`` before ``forward``).
+
+    A ``ValueError`` like every other barenn error about what was passed (here the
+    object itself is not ready), and a ``RuntimeError`` as it always was.
+    """
 
 
 def describe(value):
@@ -158,6 +168,64 @@ def check_bool(owner, name, value):
     if not isinstance(value, bool):
         raise TypeError(f"{owner}: {name} must be True or False, got {describe(value)}")
     return value
+
+
+def check_path(owner, name, value):
+    """``value`` as a str if it is a file path: a str or an ``os.PathLike`` (never an
+    int, which ``open`` would take for a file descriptor, nor a bool or bytes)."""
+    expected = "a file path (str or os.PathLike)"
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{owner}: {name} must be {expected}, got {describe(value)}")
+    text = os.fspath(value)
+    if not isinstance(text, str):
+        raise TypeError(f"{owner}: {name} must be {expected}, got {describe(value)}")
+    if not text:
+        raise ValueError(f"{owner}: {name} is empty; give a file name")
+    if "\0" in text:
+        raise ValueError(f"{owner}: {name} must not contain a NUL character, got {describe(text)}")
+    return text
+
+
+def check_callable(owner, name, value, none=False):
+    """``value`` if it can be called (or is None when ``none``); else a TypeError."""
+    if (value is None and none) or callable(value):
+        return value
+    expected = "a function" + (" or None" if none else "")
+    raise TypeError(f"{owner}: {name} must be {expected}, got {describe(value)}")
+
+
+def check_finite_rows(owner, name, rows, start=0):
+    """Raise ValueError naming the row and column of the first NaN or infinity in
+    ``rows`` (a list of rows of numbers; ``start`` is the number of the first row).
+
+    One ``sum`` per row (in C) finds a row with a NaN or infinity, since they
+    survive a sum; only such a row is searched value by value. A sum of finite
+    numbers can overflow to infinity too (two values of 1e308): that row is then
+    named for holding values too large to compute with.
+    """
+    isfinite = math.isfinite
+    for i, r in enumerate(rows):
+        try:
+            total = sum(r)
+        except OverflowError:  # an int too large for a float (10**400)
+            total = math.inf
+        except TypeError:
+            continue  # not numbers: the type checks that follow will name them
+        if isfinite(total):
+            continue
+        for j, v in enumerate(r):
+            try:
+                bad = not isfinite(v)
+            except OverflowError:
+                raise ValueError(f"{owner}: {name} has a number too large for a float at "
+                                 f"row {start + i}, column {j}") from None
+            except TypeError:
+                continue
+            if bad:
+                raise ValueError(f"{owner}: {name} has {v!r} at row {start + i}, column {j}; "
+                                 "every value must be a finite number")
+        raise ValueError(f"{owner}: {name} has numbers too large to compute with in row "
+                         f"{start + i} (their sum overflows); scale the data down")
 
 
 def _as_tuple(types):
@@ -295,7 +363,7 @@ def check_dvalues(where, dvalues, output, check_numbers=True):
     non-number then raises TypeError there, to be named by ``entry_error``).
     """
     if output is None:
-        raise RuntimeError(f"{where}: call forward() before backward()")
+        raise OrderError(f"{where}: call forward() before backward()")
     expected = (len(output), len(output[0]))  # forward made it: a non-empty matrix
     got = batch_dims(where, dvalues)
     if got != expected:

@@ -34,8 +34,8 @@ import urllib.error
 import urllib.request
 import zlib
 
-from barenn._files import atomic_write_bytes
-from barenn.checks import check_choice, check_int, check_number, describe
+from barenn._files import atomic_write_bytes, open_regular
+from barenn.checks import check_choice, check_int, check_number, check_path, describe
 
 __all__ = [
     "load_digits",
@@ -44,6 +44,7 @@ __all__ = [
     "read_idx_images",
     "read_idx_labels",
     "MnistImages",
+    "ImageIndexError",
     "DownloadError",
     "OfflineError",
     "ChecksumError",
@@ -101,8 +102,8 @@ def load_digits(path=None):
                 "(reinstall barenn to get it back)"
             ) from None
     else:
-        name = os.fspath(path)
-        with open(name, "rb") as f:
+        name = check_path("load_digits", "path", path)
+        with open_regular(name, "load_digits") as f:
             raw = f.read()
     X, y = _parse_digits(raw, name)
     if path is None and len(X) != DIGITS_SHAPE[0]:
@@ -190,6 +191,11 @@ _CHUNK = 1 << 16  # bytes per read when streaming (downloads, hashing, skipping)
 _BIG_CHUNK = 1 << 22  # bytes per read when keeping the data (fewer, larger pieces)
 
 
+class ImageIndexError(IndexError, ValueError):
+    """An image index out of range (an IndexError as for a list, and a ValueError
+    like every other barenn error about an argument)."""
+
+
 class MnistImages:
     """A stack of equally sized 8-bit grey images kept as one ``bytes`` object.
 
@@ -213,6 +219,8 @@ class MnistImages:
         """Wrap ``data`` (bytes-like, len a multiple of rows*cols) as images of rows x cols."""
         check_int("MnistImages", "rows", rows, low=1)
         check_int("MnistImages", "cols", cols, low=1)
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"MnistImages: data must be bytes (one byte per pixel), got {describe(data)}")
         data = bytes(data)
         pixels = rows * cols
         if len(data) % pixels:
@@ -279,12 +287,12 @@ class MnistImages:
         """Byte offset of image ``index`` (negative counts from the end, like lists)."""
         if isinstance(index, bool) or not hasattr(index, "__index__"):
             raise TypeError(f"MnistImages: image index must be a whole number, got {describe(index)}")
-        index = index.__index__()
+        given = index.__index__()
         count = self._count
-        if index < 0:
-            index += count
+        index = given + count if given < 0 else given
         if not 0 <= index < count:
-            raise IndexError(f"image index {index} is out of range for {count} images")
+            raise ImageIndexError(f"MnistImages: image index {given:,} is out of range for "
+                                  f"{count} images (0..{count - 1}, or -{count}..-1 from the end)")
         return index * self.pixels
 
 
@@ -307,6 +315,7 @@ def load_mnist(directory, kind="train", limit=None):
     Raises FileNotFoundError if a file is missing, ValueError if a file is
     truncated or corrupt or the two files disagree; the message names the file.
     """
+    check_path("load_mnist", "directory", directory)
     check_choice("load_mnist", "kind", kind, tuple(MNIST_FILES))
     _check_limit(limit, "load_mnist")
     image_name, label_name = MNIST_FILES[kind]
@@ -329,7 +338,7 @@ def read_idx_images(path, limit=None):
     file is still read and checked but never held in memory.
     """
     _check_limit(limit, "read_idx_images")
-    return _read_images(os.fspath(path), limit)[1]
+    return _read_images(check_path("read_idx_images", "path", path), limit)[1]
 
 
 def read_idx_labels(path, limit=None):
@@ -338,7 +347,7 @@ def read_idx_labels(path, limit=None):
     limit: keep only the first ``limit`` labels (None keeps all); all are checked.
     """
     _check_limit(limit, "read_idx_labels")
-    return _read_labels(os.fspath(path), limit)[1]
+    return _read_labels(check_path("read_idx_labels", "path", path), limit)[1]
 
 
 def _read_images(path, limit):
@@ -473,7 +482,7 @@ def _all_mnist_names(suffix=""):
 
 def _open_idx(path):
     """Open ``path`` for reading bytes, through gzip if it starts with the gzip magic."""
-    with open(path, "rb") as f:
+    with open_regular(path, "read IDX") as f:  # a fifo or device is refused, never read
         packed = f.read(2) == _GZIP_MAGIC
     return gzip.open(path, "rb") if packed else open(path, "rb")
 
@@ -547,7 +556,8 @@ def download_mnist(directory, base_url=MNIST_URL, files=None, sums=None, timeout
     network per connection or read. log: a function given one line of progress
     text per file (e.g. ``print``), or None for silence.
 
-    A file already present with the right SHA-256 is kept and not fetched again.
+    The folder is created if it does not exist. A file already present with the
+    right SHA-256 is kept and not fetched again.
     Each download is held in memory, verified, and only then written (atomically,
     via a temporary file in ``directory``), so a failed or wrong download leaves
     nothing new on disk. Returns the list of file paths, in ``files`` order.
@@ -556,7 +566,7 @@ def download_mnist(directory, base_url=MNIST_URL, files=None, sums=None, timeout
     hand) when the server cannot be reached, ChecksumError when a file's SHA-256
     is wrong, and DownloadError for HTTP errors and cut-short downloads.
     """
-    directory = os.fspath(directory)
+    directory = check_path("download_mnist", "directory", directory)
     check_number("download_mnist", "timeout", timeout, low=0, low_open=True)
     if log is not None and not callable(log):
         raise TypeError(f"download_mnist: log must be a function or None, got {describe(log)}")
@@ -568,6 +578,7 @@ def download_mnist(directory, base_url=MNIST_URL, files=None, sums=None, timeout
         if name not in known:
             raise ValueError(f"download_mnist: no SHA-256 known for {name!r}; pass it in sums=")
     say = log if log is not None else (lambda text: None)
+    os.makedirs(directory, exist_ok=True)  # the one place barenn makes a folder: its download's
     paths = []
     for name in names:
         path = os.path.join(directory, name)
@@ -588,7 +599,7 @@ def download_mnist(directory, base_url=MNIST_URL, files=None, sums=None, timeout
                 f"{name} from {url} has the wrong SHA-256: expected {expected}, "
                 f"got {actual}; the file was not saved"
             )
-        atomic_write_bytes(path, body)
+        atomic_write_bytes(path, body, owner="download_mnist")
         say(f"{name}: saved {len(body)} bytes, SHA-256 verified")
         paths.append(path)
     return paths
