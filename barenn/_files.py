@@ -8,8 +8,11 @@ file or the whole new one, never a torn one.
 The rules for a target ``path`` (``check_write_target``):
 
 * it is a str or an ``os.PathLike`` (an int would be taken for a file descriptor);
-* its folder must exist: a missing one is a FileNotFoundError naming it (nothing
-  is created behind the user's back; ``download_mnist`` makes its own folder);
+* its folder must exist when ``make_parents=False``: a missing one is then a
+  FileNotFoundError naming it. Model files (``Network.save``, ``saving.write_json``)
+  are written so: nothing is created behind the user's back. Pictures and reports
+  (``plot``, ``graph``, ``explore``; the lessons' ``--out barenn-out``) keep the
+  default ``make_parents=True``, which creates the missing folders first;
 * a symlink is written *through*: the file it points to gets the new contents and
   the link stays a link;
 * an existing target that is not a regular file is refused: a folder is an
@@ -50,10 +53,21 @@ def file_kind(mode):
     return "not a regular file"
 
 
-def check_write_target(path, owner="write"):
+def check_write_target(path, owner="write", make_parents=False):
     """The real file a write to ``path`` goes to (symlinks followed), after the
     checks of the module docstring. Returns (path as given, as a str; target)."""
     path = check_path(owner, "path", path)
+    if make_parents:
+        folder = os.path.dirname(os.path.realpath(path))
+        if not os.path.exists(folder):
+            try:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:  # a file on the way
+                raise NotADirectoryError(f"{owner}: cannot write {path}: a folder on the "
+                                         "way is a file") from None
+            except NotADirectoryError:
+                raise NotADirectoryError(f"{owner}: cannot write {path}: a folder on the "
+                                         "way is a file") from None
     target = os.path.realpath(path)  # follows symlinks, dangling ones too
     try:
         mode = os.stat(target).st_mode
@@ -123,13 +137,14 @@ def remove_stale_temporaries(target):
     return removed
 
 
-def atomic_write_bytes(path, data, owner="write"):
+def atomic_write_bytes(path, data, owner="write", make_parents=True):
     """Write ``data`` (bytes) to ``path`` atomically; return the path as a string.
 
     ``owner`` (say "Network.save") starts the error messages. See the module
-    docstring for what ``path`` may be.
+    docstring for what ``path`` may be; ``make_parents=False`` requires its folder
+    to exist.
     """
-    path, target = check_write_target(path, owner)
+    path, target = check_write_target(path, owner, make_parents)
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"{owner}: the data to write must be bytes, got {type(data).__name__}")
     remove_stale_temporaries(target)
@@ -160,11 +175,11 @@ def atomic_write_bytes(path, data, owner="write"):
     return path
 
 
-def atomic_write_text(path, text, encoding="utf-8", owner="write"):
+def atomic_write_text(path, text, encoding="utf-8", owner="write", make_parents=True):
     """Write ``text`` to ``path`` atomically (UTF-8 by default); return the path."""
     if not isinstance(text, str):
         raise TypeError(f"{owner}: the text to write must be a str, got {type(text).__name__}")
-    return atomic_write_bytes(path, text.encode(encoding), owner=owner)
+    return atomic_write_bytes(path, text.encode(encoding), owner=owner, make_parents=make_parents)
 
 
 def open_regular(path, owner="read", name="path"):

@@ -23,7 +23,7 @@ Inputs are never modified; every result is a new list of lists.
 
 import math
 
-from barenn.checks import ShapeError, check_batch, check_dvalues, entry_error
+from barenn.checks import ShapeError, check_batch, check_dvalues, describe, entry_error, too_large_error
 from barenn.matrix import argmax, column, copy, diagflat, dot, outer, subtract
 
 __all__ = ["ReLU", "Sigmoid", "Tanh", "Softmax", "Linear", "softmax_jacobian", "sigmoid"]
@@ -39,10 +39,15 @@ def sigmoid(x):
     >>> sigmoid(0.0), sigmoid(1e6), sigmoid(-1e6)
     (0.5, 1.0, 0.0)
     """
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
+    try:
+        if x >= 0:
+            return 1.0 / (1.0 + math.exp(-x))
+        e = math.exp(x)
+        return e / (1.0 + e)
+    except TypeError:
+        raise TypeError(f"sigmoid: x must be a real number, got {describe(x)}") from None
+    except OverflowError:  # an int too large for a float (10**400)
+        raise ValueError("sigmoid: x is too large for a float") from None
 
 
 class Activation:
@@ -76,6 +81,8 @@ class Activation:
             output = self._forward(inputs)
         except TypeError:
             raise entry_error(name, inputs) from None
+        except OverflowError:  # an int too large for a float (10**400)
+            raise too_large_error(name, ("inputs", inputs)) from None
         self.inputs = inputs
         self.output = output
         return output
@@ -88,6 +95,8 @@ class Activation:
             self.dinputs = self._backward(dvalues)
         except TypeError:
             raise entry_error(f"{type(self).__name__}.backward", dvalues, "dvalues") from None
+        except OverflowError:
+            raise too_large_error(f"{type(self).__name__}.backward", ("dvalues", dvalues)) from None
         return self.dinputs
 
 

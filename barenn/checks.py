@@ -31,7 +31,8 @@ from numbers import Number, Real
 __all__ = [
     "ShapeError", "TrainingDiverged", "OrderError", "MAX_SIZE", "describe",
     "check_int", "check_number", "check_choice", "check_type", "check_bool", "check_path",
-    "check_callable", "check_finite_rows",
+    "check_callable", "check_finite_rows", "too_large_error",
+    "PARAMETER_LIMIT", "LOSS_GROWTH_LIMIT", "DATA_LIMIT", "check_parameter_sizes", "check_loss_growth",
     "matrix_shape", "check_matrix", "check_numbers", "non_number_error", "naming_non_numbers", "is_number",
     "check_batch", "entry_error", "check_dvalues", "check_loss",
     "check_layers", "check_loss_object", "check_layer_widths",
@@ -41,6 +42,18 @@ __all__ = [
 # elements of one matrix): far beyond what pure Python can train, far below what would
 # exhaust memory before the first error could be shown.
 MAX_SIZE = 10 ** 8
+
+# Sane ranges for training (``Network.fit`` stops with TrainingDiverged outside them).
+# A weight or bias this large has run away: He or Xavier initial weights are below 1
+# and a trained network's rarely pass 100. A loss this many times its first value
+# (for the same fit) is growing without bound; a classifier's loss is capped near 16
+# by its clipping, so only a regression's can get there. Neither is ever reached by
+# the lessons' runs.
+PARAMETER_LIMIT = 1e8
+LOSS_GROWTH_LIMIT = 1e6
+# The largest input or target value barenn trains on: squares and products of
+# larger numbers overflow a float (1e155 ** 2 is infinity).
+DATA_LIMIT = 1e100
 
 
 class ShapeError(ValueError):
@@ -194,28 +207,36 @@ def check_callable(owner, name, value, none=False):
     raise TypeError(f"{owner}: {name} must be {expected}, got {describe(value)}")
 
 
-def check_finite_rows(owner, name, rows, start=0):
+def check_finite_rows(owner, name, rows, start=0, limit=None):
     """Raise ValueError naming the row and column of the first NaN or infinity in
-    ``rows`` (a list of rows of numbers; ``start`` is the number of the first row).
+    ``rows`` (a list of rows of numbers; ``start`` is the number of the first row),
+    or, with ``limit``, of the first value larger than ``limit`` in size.
 
     One ``sum`` per row (in C) finds a row with a NaN or infinity, since they
     survive a sum; only such a row is searched value by value. A sum of finite
     numbers can overflow to infinity too (two values of 1e308): that row is then
-    named for holding values too large to compute with.
+    named for holding values too large to compute with. Entries that are not
+    numbers are left to the type checks that follow.
     """
     isfinite = math.isfinite
     for i, r in enumerate(rows):
         try:
             total = sum(r)
+            big = max(map(abs, r)) if limit is not None and r else 0.0
         except OverflowError:  # an int too large for a float (10**400)
-            total = math.inf
+            total = big = math.inf
         except TypeError:
-            continue  # not numbers: the type checks that follow will name them
-        if isfinite(total):
+            continue
+        try:
+            fine = isfinite(total) and not big > limit if limit is not None else isfinite(total)
+        except OverflowError:  # a sum of ints too large for a float
+            fine = False
+        if fine:
             continue
         for j, v in enumerate(r):
             try:
                 bad = not isfinite(v)
+                large = limit is not None and not bad and abs(v) > limit
             except OverflowError:
                 raise ValueError(f"{owner}: {name} has a number too large for a float at "
                                  f"row {start + i}, column {j}") from None
@@ -224,6 +245,10 @@ def check_finite_rows(owner, name, rows, start=0):
             if bad:
                 raise ValueError(f"{owner}: {name} has {v!r} at row {start + i}, column {j}; "
                                  "every value must be a finite number")
+            if large:
+                raise ValueError(f"{owner}: {name} has {v:g} at row {start + i}, column {j}, "
+                                 f"beyond the largest value barenn trains on (±{limit:g}: "
+                                 "products and squares would overflow); scale the data down")
         raise ValueError(f"{owner}: {name} has numbers too large to compute with in row "
                          f"{start + i} (their sum overflows); scale the data down")
 
@@ -288,6 +313,23 @@ def non_number_error(op, *named):
     return TypeError(f"{op}: the numbers in the {names} cannot be added and multiplied together")
 
 
+def too_large_error(op, *named):
+    """The ValueError for the first number too large for a float (an int such as
+    10**400) among the named (name, matrix) pairs."""
+    for name, m in named:
+        for i, r in enumerate(m):
+            for j, v in enumerate(r):
+                try:
+                    float(v)
+                except OverflowError:
+                    return ValueError(f"{op}: the {name} has a number too large for a float "
+                                      f"at row {i}, column {j}")
+                except (TypeError, ValueError):
+                    continue
+    names = " and ".join(name for name, _ in named)
+    return ValueError(f"{op}: the numbers in the {names} are too large to compute with")
+
+
 def check_numbers(m, op, name):
     """Raise the TypeError of ``non_number_error`` unless every element of ``m`` is a number.
 
@@ -299,6 +341,8 @@ def check_numbers(m, op, name):
         sum(chain.from_iterable(m))
     except TypeError:
         raise non_number_error(op, (name, m)) from None
+    except OverflowError:
+        raise too_large_error(op, (name, m)) from None
 
 
 def check_matrix(m, op, name="matrix"):
@@ -315,6 +359,8 @@ def naming_non_numbers(op, named, kernel, *args):
         return kernel(*args)
     except TypeError:
         raise non_number_error(op, *named) from None
+    except OverflowError:  # an int too large for a float (10**400) met a float
+        raise too_large_error(op, *named) from None
 
 
 # --- batches: what layers, activations and losses are handed --------------------------
@@ -362,7 +408,7 @@ def check_dvalues(where, dvalues, output, check_numbers=True):
     a backward pass whose arithmetic touches every element of dvalues anyway (a
     non-number then raises TypeError there, to be named by ``entry_error``).
     """
-    if output is None:
+    if not output or not isinstance(output, list):
         raise OrderError(f"{where}: call forward() before backward()")
     expected = (len(output), len(output[0]))  # forward made it: a non-empty matrix
     got = batch_dims(where, dvalues)
@@ -381,11 +427,51 @@ def check_dvalues(where, dvalues, output, check_numbers=True):
 
 # --- training ------------------------------------------------------------------------
 
+def _check_figure(owner, name, value):
+    """A loss figure: a real number, NaN and infinity allowed (they are the news)."""
+    if not (isinstance(value, float) and math.isnan(value)):
+        check_number(owner, name, value, finite=False)
+
+
 def check_loss(data_loss, regularization_loss=0.0):
     """Raise TrainingDiverged (with no place yet: ``Network.fit`` adds the epoch and
     batch) when the loss of a training step is NaN or infinite."""
+    _check_figure("check_loss", "data_loss", data_loss)
+    _check_figure("check_loss", "regularization_loss", regularization_loss)
     if not (math.isfinite(data_loss) and math.isfinite(regularization_loss)):
         raise TrainingDiverged(f"the loss is {data_loss + regularization_loss}")
+
+
+def check_loss_growth(loss, first_loss):
+    """Raise TrainingDiverged (no place yet: ``Network.fit`` adds the epoch and batch)
+    when ``loss`` is more than LOSS_GROWTH_LIMIT times ``first_loss`` (the first
+    loss of the fit; at least 1.0 is assumed, so a nearly perfect start does not
+    make a tiny loss count as growth)."""
+    _check_figure("check_loss_growth", "loss", loss)
+    check_number("check_loss_growth", "first_loss", first_loss, low=0)
+    limit = LOSS_GROWTH_LIMIT * max(first_loss, 1.0)
+    if loss > limit:
+        raise TrainingDiverged(f"the loss grew to {loss:.4g}, more than {LOSS_GROWTH_LIMIT:g} "
+                               f"times its first value ({first_loss:.4g})")
+
+
+def check_parameter_sizes(layers):
+    """Raise TrainingDiverged (no place yet) when a parameter of ``layers`` is NaN,
+    infinite or larger in size than PARAMETER_LIMIT; the message names the layer,
+    the parameter and the value."""
+    check_type("check_parameter_sizes", "layers", layers, (list, tuple), "a list of layers")
+    for layer in layers:
+        if not callable(getattr(layer, "params", None)):
+            raise TypeError(f"check_parameter_sizes: every layer must have params(), "
+                            f"got {describe(layer)}")
+        for name, value, _ in layer.params():
+            # sum() runs in C; NaN and infinity survive a sum, so one check per row will do.
+            if not all(math.isfinite(sum(r)) for r in value):
+                raise TrainingDiverged(f"the {name} of {layer!r} became NaN or infinite")
+            largest = max((max(map(abs, r)) for r in value if r), default=0.0)
+            if largest > PARAMETER_LIMIT:
+                raise TrainingDiverged(f"the {name} of {layer!r} reached {largest:.4g} in size, "
+                                       f"beyond the sane limit of {PARAMETER_LIMIT:g}")
 
 
 def check_layers(owner, layers):

@@ -40,7 +40,7 @@ from barenn.checks import (
 )
 
 __all__ = [
-    "ShapeError", "shape", "zeros", "full", "identity", "copy", "row", "column", "flatten",
+    "ShapeError", "ZeroDivisorError", "shape", "zeros", "full", "identity", "copy", "row", "column", "flatten",
     "transpose", "dot",
     "add", "subtract", "multiply", "divide", "scale", "add_row", "apply",
     "sum_columns", "sum_rows", "sum_all", "mean", "outer", "diagflat",
@@ -239,13 +239,19 @@ def multiply(a, b):
     return _elementwise("multiply", _mul, a, b)
 
 
+class ZeroDivisorError(ValueError, ZeroDivisionError):
+    """``divide`` met a 0 in its divisor (a ValueError like every barenn argument
+    error, and a ZeroDivisionError as Python's own division raises)."""
+
+
 def divide(a, b):
-    """Elementwise ``a / b``; a zero in ``b`` raises ZeroDivisionError naming where."""
+    """Elementwise ``a / b``; a zero in ``b`` raises ZeroDivisorError (a ValueError
+    and a ZeroDivisionError) naming where."""
     try:
         return _elementwise("divide", _truediv, a, b)
     except ZeroDivisionError:
         i, j = next((i, j) for i, r in enumerate(b) for j, v in enumerate(r) if v == 0)
-        raise ZeroDivisionError(f"divide: the divisor is 0 at row {i}, column {j}") from None
+        raise ZeroDivisorError(f"divide: the divisor is 0 at row {i}, column {j}") from None
 
 
 def scale(m, k):
@@ -302,8 +308,11 @@ def clip(m, low, high):
 
 # The sums below check their elements by doing the arithmetic: sum and abs raise
 # TypeError for anything that is not a number (sum(['a']) fails, unlike 'a' * 2),
-# and the error then names the first non-number. A separate pass just to check
-# would cost nearly as much as the sums themselves.
+# and the error then names the first non-number; an int too large for a float
+# (10**400) meeting a float is a ValueError naming it (never an OverflowError).
+# A separate pass just to check would cost nearly as much as the sums themselves.
+# Floats follow IEEE arithmetic: a sum that overflows is inf, and NaN stays NaN
+# (training notices both: barenn.checks.check_parameter_sizes and check_loss).
 
 def _reduce(op, m, compute):
     """``compute()``, a reduction of ``m``; a TypeError becomes one naming ``op`` and
@@ -344,7 +353,11 @@ def mean(m):
     rows, cols = matrix_shape(m, "mean")
     if rows * cols == 0:
         raise ValueError(f"mean: the matrix is {rows}x{cols}; an empty matrix has no mean")
-    return _reduce("mean", m, lambda: sum(map(sum, m))) / (rows * cols)
+    total = _reduce("mean", m, lambda: sum(map(sum, m)))
+    try:
+        return total / (rows * cols)
+    except OverflowError:  # a sum of ints too large for a float (10**400)
+        raise ValueError("mean: the sum of the matrix is too large for a float") from None
 
 
 def max_abs(m):

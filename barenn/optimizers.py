@@ -37,7 +37,7 @@ place, so a matrix you kept from before a step still holds the old values.
 
 import math
 
-from barenn.checks import ShapeError, check_number
+from barenn.checks import OrderError, ShapeError, check_matrix, check_number, check_type, matrix_shape
 from barenn.matrix import format_shape
 
 __all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS", "from_state_dict"]
@@ -99,8 +99,8 @@ class Optimizer:
             return
         for name, value, grad in params():
             if grad is None:
-                raise RuntimeError(f"{type(self).__name__}: {layer!r} has no gradient for {name}; "
-                                   "run backward() before updating")
+                raise OrderError(f"{type(self).__name__}: {layer!r} has no gradient for {name}; "
+                                 "run backward() before updating")
             if _shape_of(grad) != _shape_of(value):
                 raise ShapeError(f"{type(self).__name__}: the gradient of {name} in {layer!r} is "
                                  f"{format_shape(_shape_of(grad))} but {name} is "
@@ -122,6 +122,24 @@ class Optimizer:
     def update(self, value, grad, state):
         """The update rule: return the new value (and store new slots in ``state``)."""
         raise NotImplementedError
+
+    def check_update(self, weights, dweights, state):
+        """What ``update`` is handed, checked: two matrices of numbers of one shape and a
+        dict holding this optimizer's slots (each of that shape). ``update_params``
+        always hands it such; a direct call gets a TypeError or ValueError naming
+        the optimizer instead of an error from inside the arithmetic."""
+        owner = f"{type(self).__name__}.update"
+        dims = check_matrix(weights, owner, "weights")
+        if check_matrix(dweights, owner, "gradient") != dims:
+            raise ShapeError(f"{owner}: the gradient must have the shape of the weights "
+                             f"({format_shape(dims)})")
+        check_type(owner, "state", state, dict, "a dict of slot matrices")
+        for slot in self.slots:
+            if slot not in state:
+                raise ValueError(f"{owner}: state has no {slot!r} matrix; "
+                                 f"{type(self).__name__} keeps {', '.join(self.slots)}")
+            if matrix_shape(state[slot], owner, slot) != dims:
+                raise ShapeError(f"{owner}: the {slot} matrix must have the shape of the weights")
 
     def _state_for(self, layer, name, value):
         key = (id(layer), name)
@@ -246,6 +264,7 @@ class SGD(Optimizer):
         return ("momentum",) if self.momentum else ()
 
     def update(self, weights, dweights, state):
+        self.check_update(weights, dweights, state)
         lr = self.current_learning_rate
         if not self.momentum:
             # w ← w − lr·g
@@ -274,6 +293,7 @@ class AdaGrad(Optimizer):
         self.epsilon = check_number("AdaGrad", "epsilon", epsilon, low=0, low_open=True)
 
     def update(self, weights, dweights, state):
+        self.check_update(weights, dweights, state)
         lr, eps = self.current_learning_rate, self.epsilon
         # c ← c + g² ;  w ← w − lr·g / (√c + ε)
         cache = [[c + g * g for c, g in zip(cr, gr)] for cr, gr in zip(state["cache"], dweights)]
@@ -299,6 +319,7 @@ class RMSProp(Optimizer):
         self.rho = check_number("RMSProp", "rho", rho, low=0, high=1, high_open=True)
 
     def update(self, weights, dweights, state):
+        self.check_update(weights, dweights, state)
         lr, eps, rho = self.current_learning_rate, self.epsilon, self.rho
         fresh = 1 - rho  # worked out once, not per element (the same number either way)
         # c ← ρ·c + (1 − ρ)·g² ;  w ← w − lr·g / (√c + ε)
@@ -331,6 +352,7 @@ class Adam(Optimizer):
         self.beta_2 = check_number("Adam", "beta_2", beta_2, low=0, high=1, high_open=True)
 
     def update(self, weights, dweights, state):
+        self.check_update(weights, dweights, state)
         lr, eps, b1, b2 = self.current_learning_rate, self.epsilon, self.beta_1, self.beta_2
         t = self.iterations + 1
         # 1 − β1 and 1 − β2 worked out once, not per element (the same numbers either

@@ -556,8 +556,7 @@ def download_mnist(directory, base_url=MNIST_URL, files=None, sums=None, timeout
     network per connection or read. log: a function given one line of progress
     text per file (e.g. ``print``), or None for silence.
 
-    The folder is created if it does not exist. A file already present with the
-    right SHA-256 is kept and not fetched again.
+    A file already present with the right SHA-256 is kept and not fetched again.
     Each download is held in memory, verified, and only then written (atomically,
     via a temporary file in ``directory``), so a failed or wrong download leaves
     nothing new on disk. Returns the list of file paths, in ``files`` order.
@@ -578,7 +577,6 @@ def download_mnist(directory, base_url=MNIST_URL, files=None, sums=None, timeout
         if name not in known:
             raise ValueError(f"download_mnist: no SHA-256 known for {name!r}; pass it in sums=")
     say = log if log is not None else (lambda text: None)
-    os.makedirs(directory, exist_ok=True)  # the one place barenn makes a folder: its download's
     paths = []
     for name in names:
         path = os.path.join(directory, name)

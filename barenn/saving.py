@@ -139,8 +139,9 @@ def write_json(path, data, what="the network", owner="Network.save"):
     """Write ``data`` to ``path`` as one line of JSON, atomically; return the path.
 
     NaN and infinity are refused (JSON has no such numbers): a ValueError says so.
-    The target follows the rules of ``barenn._files`` (its folder must exist, a
-    symlink is written through, a folder, fifo or device is refused).
+    The target follows the rules of ``barenn._files`` with ``make_parents=False``:
+    its folder must exist, a symlink is written through, and a folder, fifo or
+    device is refused.
     """
     check_write_target(path, owner)  # a bad path fails before the work of encoding
     try:
@@ -153,7 +154,7 @@ def write_json(path, data, what="the network", owner="Network.save"):
     except (TypeError, RecursionError) as error:
         raise ValueError(f"{owner}: cannot save {path}: {what} is not plain data "
                          f"({type(error).__name__}: {error})") from None
-    return atomic_write_text(path, text + "\n", owner=owner)
+    return atomic_write_text(path, text + "\n", owner=owner, make_parents=False)
 
 
 def read_json(path, owner="Network.load"):

@@ -287,13 +287,26 @@ def test_read_json_and_write_json_follow_the_same_rules(tmp_path):
     assert not (tmp_path / "b.json").exists()
 
 
+def test_pictures_make_their_folder_model_files_do_not(tmp_path):
+    value = Value(2.0) * Value(3.0)
+    graph.to_svg(value, tmp_path / "pictures" / "g.svg")  # like the lessons' --out barenn-out
+    assert (tmp_path / "pictures" / "g.svg").is_file()
+    with pytest.raises(FileNotFoundError):
+        small_net().save(tmp_path / "models" / "m.json")
+    assert not (tmp_path / "models").exists()
+
+
 def test_every_writer_uses_the_same_rules(tmp_path):
     (tmp_path / "folder").mkdir()
     value = Value(2.0) * Value(3.0)
     with pytest.raises(IsADirectoryError):
         graph.to_svg(value, tmp_path / "folder")
-    with pytest.raises(FileNotFoundError):
-        graph.to_dot(value, tmp_path / "missing" / "g.dot")
+    (tmp_path / "folder" / "file").write_text("x")
+    with pytest.raises(NotADirectoryError, match="is not a folder"):
+        graph.to_dot(value, tmp_path / "folder" / "file" / "g.dot")
+    os.unlink(tmp_path / "folder" / "file")
+    with pytest.raises(FileNotFoundError, match="the folder .*missing does not exist"):
+        atomic_write_text(tmp_path / "missing" / "x.txt", "x", make_parents=False)
     with pytest.raises(TypeError, match="must be a file path"):
         atomic_write_text(1, "x")
     with pytest.raises(TypeError, match="must be bytes"):

@@ -98,7 +98,6 @@ def test_layout_runs_left_to_right():
 def test_svg_is_written_atomically_to_a_path(tmp_path):
     o = neuron_graph()
     target = tmp_path / "pictures" / "neuron.svg"
-    target.parent.mkdir()  # writes never create folders (barenn._files)
     written = graph.to_svg(o, target)
     assert written == str(target)
     assert target.read_text(encoding="utf-8") == graph.to_svg(o)
