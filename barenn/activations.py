@@ -40,14 +40,19 @@ def sigmoid(x):
     (0.5, 1.0, 0.0)
     """
     try:
-        if x >= 0:
-            return 1.0 / (1.0 + math.exp(-x))
-        e = math.exp(x)
-        return e / (1.0 + e)
+        return _sigmoid(x)
     except TypeError:
         raise TypeError(f"sigmoid: x must be a real number, got {describe(x)}") from None
     except OverflowError:  # an int too large for a float (10**400)
         raise ValueError("sigmoid: x is too large for a float") from None
+
+
+def _sigmoid(x):
+    """``sigmoid`` without its argument checks (``Sigmoid.forward`` checks the batch)."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 class Activation:
@@ -130,7 +135,7 @@ class Sigmoid(Activation):
     """
 
     def _forward(self, inputs):
-        return [[sigmoid(x) for x in r] for r in inputs]
+        return [[_sigmoid(x) for x in r] for r in inputs]
 
     def _backward(self, dvalues):
         return [[d * s * (1.0 - s) for d, s in zip(dr, sr)]

@@ -322,8 +322,8 @@ def too_large_error(op, *named):
                 try:
                     float(v)
                 except OverflowError:
-                    return ValueError(f"{op}: the {name} has a number too large for a float "
-                                      f"at row {i}, column {j}")
+                    return ValueError(f"{op}: a number in the {name} is too large for a "
+                                      f"float, at row {i}, column {j}")
                 except (TypeError, ValueError):
                     continue
     names = " and ".join(name for name, _ in named)
