@@ -23,7 +23,15 @@ Inputs are never modified; every result is a new list of lists.
 
 import math
 
-from barenn.checks import ShapeError, check_batch, check_dvalues, describe, entry_error, too_large_error
+from barenn.checks import (
+    ShapeError,
+    check_batch,
+    check_dvalues,
+    check_numbers,
+    describe,
+    entry_error,
+    too_large_error,
+)
 from barenn.matrix import argmax, column, copy, diagflat, dot, outer, subtract
 
 __all__ = ["ReLU", "Sigmoid", "Tanh", "Softmax", "Linear", "softmax_jacobian", "sigmoid"]
@@ -143,6 +151,8 @@ class Sigmoid(Activation):
 
     def predictions(self, output):
         """1 where the output is above 0.5, else 0 (ints, same shape as output)."""
+        check_batch("Sigmoid.predictions", output)
+        check_numbers(output, "Sigmoid.predictions", "output")
         return [[1 if s > 0.5 else 0 for s in r] for r in output]
 
 

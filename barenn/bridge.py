@@ -36,6 +36,7 @@ from barenn.checks import (
     check_int,
     check_loss_object,
     check_type,
+    entry_error,
 )
 from barenn.compare import CheckRow, compare
 from barenn.layers import Dense, regularization_loss
@@ -227,6 +228,8 @@ def _check_run(owner, loss, inputs, pairs):
     the first layer."""
     check_loss_object(owner, loss)
     rows, cols = check_batch(owner, inputs)
+    if any(isinstance(x, bool) or not isinstance(x, (int, float)) for r in inputs for x in r):
+        raise entry_error(owner, inputs)
     check_finite_rows(owner, "inputs", inputs)
     if cols != pairs[0][0].n_inputs:
         raise ShapeError(f"{owner}: the inputs have {cols} values per sample but the first "
@@ -314,6 +317,8 @@ def random_case(seed, activations=("tanh", "relu", "sigmoid", "linear"), output=
     """
     check_choice("random_case", "output", output, CHECK_OUTPUTS)
     by_name = {name: cls for cls, name in _SCALAR_ACTIVATION.items()}
+    check_type("random_case", "activations", activations, (list, tuple),
+               "a list of activation names")
     activations = tuple(activations)
     if not activations:
         raise ValueError("random_case: activations must name at least one activation, got ()")

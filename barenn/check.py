@@ -49,6 +49,7 @@ from barenn.checks import (
     check_type,
     describe,
 )
+from barenn.rng import make_rng
 from barenn.compare import ATOL, RTOL, CheckRow, Comparison, compare
 from barenn.matrix import copy, multiply, shape, sum_all
 
@@ -164,7 +165,7 @@ def check_layer(part, inputs, dvalues=None, seed=0, eps=EPS, name=None,
     output = part.forward(x)
     if dvalues is None:
         rows, cols = shape(output)
-        dvalues = _random_matrix(random.Random(seed), rows, cols)
+        dvalues = _random_matrix(make_rng(seed, owner="check_layer"), rows, cols)
     analytic_inputs = copy(part.backward(dvalues))
     parameters = [(p.name, p.value, copy(p.grad)) for p in part.params()]
 
@@ -217,7 +218,9 @@ def check_fused_softmax(seed=0, atol=FUSED_ATOL, rtol=FUSED_RTOL):
     CategoricalCrossEntropy.backward, on the walkthrough's batch and on random
     scores. Both are exact formulas, so the tolerance is near machine precision.
     """
-    rng = random.Random(seed)
+    rng = make_rng(seed, owner="check_fused_softmax")
+    check_number("check_fused_softmax", "atol", atol, low=0)
+    check_number("check_fused_softmax", "rtol", rtol, low=0)
     rows, classes = rng.randint(2, 6), rng.randint(2, 6)
     scores = _random_matrix(rng, rows, classes, -2.0, 2.0)
     labels = [rng.randrange(classes) for _ in range(rows)]

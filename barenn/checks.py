@@ -31,7 +31,7 @@ from numbers import Number, Real
 __all__ = [
     "ShapeError", "TrainingDiverged", "OrderError", "MAX_SIZE", "describe",
     "check_int", "check_number", "check_choice", "check_type", "check_bool", "check_path",
-    "check_callable", "check_finite_rows", "too_large_error",
+    "check_callable", "check_finite_rows", "check_size", "too_large_error",
     "PARAMETER_LIMIT", "LOSS_GROWTH_LIMIT", "DATA_LIMIT", "check_parameter_sizes", "check_loss_growth",
     "matrix_shape", "check_matrix", "check_numbers", "non_number_error", "naming_non_numbers", "is_number",
     "check_batch", "entry_error", "check_dvalues", "check_loss",
@@ -127,6 +127,16 @@ def check_int(owner, name, value, low=None, high=MAX_SIZE):
         limit = f"at most {high:,}" if high == MAX_SIZE else _bounds(low, high)
         raise ValueError(f"{owner}: {name} must be {limit}, got {value:,}")
     return value
+
+
+def check_size(owner, rows, cols, what="the matrix"):
+    """ValueError unless a rows x cols result has at most MAX_SIZE elements: each
+    size may be fine while their product would take hours and all the memory."""
+    check_int(owner, "rows", rows, low=0, high=None)
+    check_int(owner, "cols", cols, low=0, high=None)
+    if rows * cols > MAX_SIZE:
+        raise ValueError(f"{owner}: {what} would have {rows:,} x {cols:,} = {rows * cols:,} "
+                         f"elements; at most {MAX_SIZE:,}")
 
 
 def check_number(owner, name, value, low=None, high=None, low_open=False, high_open=False,

@@ -56,6 +56,7 @@ from barenn.checks import (
     check_loss_object,
     check_number,
     check_parameter_sizes,
+    check_type,
 )
 from barenn.history import History, TrainStep
 from barenn.layers import regularization_loss
@@ -193,9 +194,13 @@ class Network:
         loss's own gradient with respect to the network's output.
         ``backward_layers()`` says which layers the backward pass then goes through.
         """
-        if self.fused is not None:
-            return self.fused.backward(output, y)
-        return self.loss.backward(output, y)
+        try:
+            if self.fused is not None:
+                return self.fused.backward(output, y)
+            return self.loss.backward(output, y)
+        except OverflowError:  # an int too large for a float (10**400) in output or y
+            raise ValueError("Network.loss_gradient: a number in the output or the targets "
+                             "is too large for a float") from None
 
     def backward_layers(self):
         """The layers the backward pass walks (in reverse): all of them, or all but
@@ -416,6 +421,12 @@ class Network:
     def divergence(self, epoch, batch, n_batches, what):
         """The TrainingDiverged error for ``what`` happening at ``epoch`` (and ``batch``,
         counted from 0, of ``n_batches``), with advice about the learning rate."""
+        check_int("Network.divergence", "epoch", epoch, low=0, high=None)
+        if batch is not None:
+            check_int("Network.divergence", "batch", batch, low=0, high=None)
+        if n_batches is not None:
+            check_int("Network.divergence", "n_batches", n_batches, low=1, high=None)
+        check_type("Network.divergence", "what", what, str, "a str saying what happened")
         where = f"epoch {epoch}"
         if batch is not None and n_batches and n_batches > 1:
             where += f", batch {batch + 1} of {n_batches}"

@@ -114,6 +114,7 @@ class Optimizer:
 
     def step(self, layers):
         """One whole update of every layer in ``layers``: pre, update each, post."""
+        check_type(f"{type(self).__name__}.step", "layers", layers, (list, tuple), "a list of layers")
         self.pre_update_params()
         for layer in layers:
             self.update_params(layer)
@@ -161,6 +162,8 @@ class Optimizer:
         """
         if layers is None:
             layers = list(self._layers.values())
+        check_type(f"{type(self).__name__}.state_dict", "layers", layers, (list, tuple),
+                   "a list of layers or None")
         position = {id(layer): i for i, layer in enumerate(layers)}
         entries = []
         for (layer_id, name), slots in self.state.items():
@@ -375,15 +378,18 @@ OPTIMIZERS = {cls.__name__: cls for cls in (SGD, AdaGrad, RMSProp, Adam)}
 
 def from_state_dict(data, layers=None):
     """A new optimizer of the saved type with everything ``state_dict`` recorded."""
-    kind = data.get("type") if isinstance(data, dict) else None
-    if kind not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {kind!r}; expected one of {', '.join(OPTIMIZERS)}")
+    check_type("from_state_dict", "data", data, dict, "a dict from state_dict()")
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in OPTIMIZERS:
+        raise ValueError(f"from_state_dict: unknown optimizer {kind!r}; expected one of "
+                         f"{', '.join(OPTIMIZERS)}")
     settings = data.get("settings")
     if not isinstance(settings, dict):
-        raise ValueError(f"{kind}: settings must be a dict, got {type(settings).__name__}")
+        raise ValueError(f"from_state_dict: {kind} settings must be a dict, got "
+                         f"{type(settings).__name__}")
     try:
         optimizer = OPTIMIZERS[kind](**settings)
     except TypeError as error:
-        raise ValueError(f"{kind}: bad settings {settings!r} ({error})") from None
+        raise ValueError(f"from_state_dict: bad {kind} settings {settings!r} ({error})") from None
     optimizer.load_state_dict(data, layers)
     return optimizer

@@ -176,6 +176,8 @@ class Progress:
 
         When the line is wider than ``width`` characters the bar is left out first.
         """
+        if width is not None:
+            check_int("Progress.bar", "width", width, low=1, high=None)
         s = self._state
         epoch, batch = s["epoch"], s["batch"]
         rate, left = self.timing(epoch, batch)

@@ -191,6 +191,16 @@ _CHUNK = 1 << 16  # bytes per read when streaming (downloads, hashing, skipping)
 _BIG_CHUNK = 1 << 22  # bytes per read when keeping the data (fewer, larger pieces)
 
 
+def _indices(owner, indices):
+    """``indices`` if it can be iterated over; else a TypeError naming ``owner``."""
+    try:
+        iter(indices)
+    except TypeError:
+        raise TypeError(f"{owner}: indices must be a list or range of image indices, "
+                        f"got {describe(indices)}") from None
+    return indices
+
+
 class ImageIndexError(IndexError, ValueError):
     """An image index out of range (an IndexError as for a list, and a ValueError
     like every other barenn error about an argument)."""
@@ -269,7 +279,7 @@ class MnistImages:
         data, pixels, table = self._data, self.pixels, _BYTE_TO_UNIT
         lookup = table.__getitem__
         rows = []
-        for index in indices:
+        for index in _indices("MnistImages.batch", indices):
             start = self._offset(index)
             rows.append(list(map(lookup, data[start : start + pixels])))
         return rows
@@ -278,7 +288,7 @@ class MnistImages:
         """A new, compact ``MnistImages`` holding copies of the images at ``indices``."""
         pixels = self.pixels
         parts = []
-        for index in indices:
+        for index in _indices("MnistImages.select", indices):
             start = self._offset(index)
             parts.append(self._data[start : start + pixels])
         return MnistImages(b"".join(parts), self.rows, self.cols, source=self.source)
@@ -378,7 +388,7 @@ def _read_idx(path, expected_magic, n_dims, what, limit):
     still proves the file long enough (and, for gzip, checks its CRC).
     """
     header_size = 4 + 4 * n_dims
-    with _open_idx(path) as f:
+    with _open_idx(path, "read_idx_images" if what == "image" else "read_idx_labels") as f:
         header = _read_checked(f, header_size, path)
         if len(header) < header_size:
             raise ValueError(
@@ -473,6 +483,7 @@ def _find_idx(directory, name, kind):
     )
     if not os.path.isdir(directory):
         hint = f"MNIST directory {where} does not exist. " + hint
+    hint = "load_mnist: " + hint
     raise FileNotFoundError(hint)
 
 
@@ -480,9 +491,9 @@ def _all_mnist_names(suffix=""):
     return [name + suffix for pair in MNIST_FILES.values() for name in pair]
 
 
-def _open_idx(path):
+def _open_idx(path, owner="read_idx_images"):
     """Open ``path`` for reading bytes, through gzip if it starts with the gzip magic."""
-    with open_regular(path, "read IDX") as f:  # a fifo or device is refused, never read
+    with open_regular(path, owner) as f:  # a fifo or device is refused, never read
         packed = f.read(2) == _GZIP_MAGIC
     return gzip.open(path, "rb") if packed else open(path, "rb")
 

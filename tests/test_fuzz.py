@@ -27,7 +27,6 @@ network (``download_mnist``); and command-line entry points (``check.main``,
 
 import importlib
 import inspect
-import math
 import os
 import random
 import signal
@@ -37,7 +36,7 @@ import time
 import pytest
 
 SEED = 13
-CALLS_PER_CALLABLE = 40
+CALLS_PER_CALLABLE = 60
 CALL_SECONDS = 2.0       # no single call may take longer
 TOTAL_SECONDS = 90.0     # the whole fuzz (about 30 s on a slow shared machine)
 
@@ -94,6 +93,22 @@ KNOWN_ESCAPES = {
     # -> OverflowError.
     "fast.agreement.largest_relative_difference": "fast tier",
 }
+
+# Every TypeError/ValueError message must name a barenn function or class (say
+# "Dense.forward: ..."), except from these, whose messages are reported instead:
+NAMING_EXEMPT_PREFIXES = (
+    "checks.",        # the checks themselves: their ``owner``/``where`` argument is the name
+    "fast.",          # the fast tier's owner (fixes listed in the hardening report)
+    "rng.", "NumpyLegacy.", "History.", "layers.add_penalty_slope",   # layers/rng owner
+    "plot.", "explore.", "lesson.",                                   # CLI and lessons owners
+)
+NAMING_EXEMPT = {
+    "matrix.sumprod",          # math.sumprod itself on Python 3.12+: a raw kernel
+    "matrix.apply",            # the error is the user's function's own
+    "saving.layer_from_dict",  # its LoadError is re-raised by network_from_dict naming the file
+}
+# A fuzzed argument that is itself the name in the message (``where="Dense.forward"``).
+NAMING_ARGUMENTS = {"owner", "where", "op", "name", "what", "names"}
 
 PATH_PARAMETERS = {"path", "directory"}
 READERS = {"realdata.load_digits", "realdata.load_mnist", "realdata.read_idx_images",
@@ -476,7 +491,10 @@ def run_fuzz(seed=SEED, calls=CALLS_PER_CALLABLE, verbose=False):
                 except Exception as error:  # noqa: BLE001 - what escapes is what we measure
                     if not allowed(error, key, path_call):
                         escapes.append((key, _show(args), f"{type(error).__name__}: {error}"))
-                    elif not names_barenn(str(error), names):
+                    elif (not names_barenn(str(error), names)
+                          and not {p.name for p in chosen} & NAMING_ARGUMENTS
+                          and key not in NAMING_EXEMPT and alias not in NAMING_EXEMPT
+                          and not key.startswith(NAMING_EXEMPT_PREFIXES)):
                         unnamed.append((key, _show(args), f"{type(error).__name__}: {error}"))
                 finally:
                     signal.setitimer(signal.ITIMER_REAL, 0)
@@ -520,7 +538,9 @@ def test_only_barenn_errors_escape(tmp_path, monkeypatch, capsys):
     count, seconds, escapes, unnamed = run_fuzz()
     report = "\n".join(f"{key}({args}) -> {what}" for key, args, what in escapes[:40])
     assert not escapes, f"{len(escapes)} of {count} calls escaped:\n{report}"
-    assert count > 3000
+    report = "\n".join(f"{key}({args}) -> {what}" for key, args, what in unnamed[:40])
+    assert not unnamed, f"{len(unnamed)} messages name nothing of barenn:\n{report}"
+    assert count > 10000
     assert seconds < TOTAL_SECONDS
 
 

@@ -206,3 +206,14 @@ def test_mnist_image_index_errors_name_the_index_given():
     with pytest.raises(ValueError):
         images.row(10 ** 400)
     assert math.isfinite(images.row(-1)[0])
+
+
+# --- sizes: each may be fine while their product is not --------------------------------
+
+@pytest.mark.parametrize("call", [
+    lambda: matrix.zeros(10 ** 8, 10 ** 8), lambda: matrix.full(10 ** 6, 10 ** 6, 0.0),
+    lambda: matrix.identity(10 ** 8), lambda: matrix.outer([1.0] * 20_000, [1.0] * 20_000),
+])
+def test_products_of_sizes_are_capped_before_any_work(call):
+    with pytest.raises(ValueError, match="elements; at most 100,000,000"):
+        call()
