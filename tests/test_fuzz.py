@@ -202,10 +202,11 @@ def good_arguments(key, parameters, world):
         "datasets.train_test_split": {"X": [[1.0], [2.0], [3.0], [4.0]], "y": [0, 1, 0, 1]},
         "datasets.batches": {"X": [[1.0], [2.0], [3.0]], "y": [0, 1, 0], "batch_size": 2},
         "MnistImages": {"data": bytes(range(8)), "rows": 2, "cols": 2},
-        "realdata.load_mnist": {"directory": "no-such-folder"},
-        "realdata.read_idx_images": {"path": "no-such-file"},
-        "realdata.read_idx_labels": {"path": "no-such-file"},
-        "saving.read_json": {"path": "no-such-file.json"},
+        "realdata.load_mnist": {"directory": "mnist", "kind": "test"},
+        "realdata.read_idx_images": {"path": os.path.join("mnist", "t10k-images-idx3-ubyte")},
+        "realdata.read_idx_labels": {"path": os.path.join("mnist", "t10k-labels-idx1-ubyte")},
+        "realdata.load_digits": {"path": "digits.csv"},
+        "saving.read_json": {"path": "model.json"},
         "graph.to_dot": {"root": world["root"]},
         "graph.notebook_svg": {"root": world["root"]},
         "Progress": {"epochs": 3, "verbose": 0},
@@ -277,7 +278,7 @@ def good_arguments(key, parameters, world):
         "Network.divergence": {"epoch": 0, "batch": None, "n_batches": 1, "what": "x"},
         "Network.count_correct": {"output": [[0.7, 0.2, 0.1]], "targets": [0]},
         "Network.from_dict": {"data": {}},
-        "Network.load": {"path": "no-such-file.json"},
+        "Network.load": {"path": "model.json"},
         "Network": {"layers": world["stack"], "loss": world["mse"]},
         "History.record": {"epoch": 0, "data_loss": 1.0, "regularization_loss": 0.0,
                            "accuracy": 0.5, "learning_rate": 0.1},
@@ -448,8 +449,24 @@ def _alarm(signum, frame):
     raise Hang()
 
 
+def write_good_files():
+    """Files for the readers' good calls, in the current folder (a temporary one):
+    a saved model, MNIST-style IDX files of three 2x2 images, a digits file."""
+    import struct
+    build_world()["net"].save("model.json")
+    os.makedirs("mnist", exist_ok=True)
+    with open(os.path.join("mnist", "t10k-images-idx3-ubyte"), "wb") as f:
+        f.write(struct.pack(">IIII", 2051, 3, 2, 2) + bytes(range(12)))
+    with open(os.path.join("mnist", "t10k-labels-idx1-ubyte"), "wb") as f:
+        f.write(struct.pack(">II", 2049, 3) + bytes([0, 1, 2]))
+    with open("digits.csv", "w") as f:
+        f.write(",".join(["16"] * 64 + ["3"]) + "\n" + ",".join(["0"] * 64 + ["5"]) + "\n")
+
+
 def run_fuzz(seed=SEED, calls=CALLS_PER_CALLABLE, verbose=False):
-    """Fuzz every target; return (number of calls, seconds, escapes)."""
+    """Fuzz every target, in the current folder (a temporary one: the readers' files
+    are written there); return (calls, seconds, escapes, messages naming nothing)."""
+    write_good_files()
     rnd = random.Random(seed)
     hostile = hostile_values()
     escapes, unnamed = [], []
