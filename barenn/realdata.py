@@ -225,6 +225,10 @@ class MnistImages:
     [0, 255, 51, 0]
     """
 
+    # Every value is a byte / 255: finite and in [0, 1], so barenn.sources.take_rows
+    # need not check a batch for NaN or infinity.
+    values_are_finite = True
+
     def __init__(self, data, rows, cols, source=None):
         """Wrap ``data`` (bytes-like, len a multiple of rows*cols) as images of rows x cols."""
         check_int("MnistImages", "rows", rows, low=1)

@@ -217,3 +217,11 @@ def test_mnist_image_index_errors_name_the_index_given():
 def test_products_of_sizes_are_capped_before_any_work(call):
     with pytest.raises(ValueError, match="elements; at most 100,000,000"):
         call()
+
+
+def test_mnist_images_are_trusted_as_finite_and_other_sources_checked():
+    from barenn.sources import take_rows
+    images = MnistImages(bytes(range(12)), 2, 2)
+    assert images.values_are_finite and take_rows(images, [2]) == images.batch([2])
+    with pytest.raises(ValueError, match="data source: the batch has nan at sample 5"):
+        take_rows(NanSource(), [4, 5])
