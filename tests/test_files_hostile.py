@@ -316,6 +316,25 @@ def test_every_writer_uses_the_same_rules(tmp_path):
     assert os.listdir(tmp_path) == ["folder"]
 
 
+@needs_fifo
+def test_pictures_pages_and_reports_refuse_a_fifo_too(tmp_path):
+    from barenn import explore, plot
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="it is a fifo"):
+        plot.line_chart_svg({"loss": [1.0, 0.5]}, path=fifo)
+    with pytest.raises(ValueError, match="it is a fifo"):
+        graph.to_svg(Value(1.0) * Value(2.0), fifo)
+    net = explore.default_network(seed=0)
+    X, y = [[0.1, 0.2], [0.3, 0.4]], [0, 1]
+    data = explore.explore_data(net, X, y, steps=1)
+    with pytest.raises(IsADirectoryError):
+        explore.write_page(tmp_path, data)
+    with pytest.raises(ValueError, match="it is a fifo"):
+        explore.write_page(fifo, data)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and temporaries(tmp_path) == []
+
+
 def test_open_regular_reads_a_regular_file(tmp_path):
     path = tmp_path / "data.bin"
     path.write_bytes(b"\x00\x01")
