@@ -23,7 +23,15 @@ Inputs are never modified; every result is a new list of lists.
 
 import math
 
-from barenn.checks import ShapeError, check_batch, check_dvalues, entry_error
+from barenn.checks import (
+    ShapeError,
+    check_batch,
+    check_dvalues,
+    check_numbers,
+    describe,
+    entry_error,
+    too_large_error,
+)
 from barenn.matrix import argmax, column, copy, diagflat, dot, outer, subtract
 
 __all__ = ["ReLU", "Sigmoid", "Tanh", "Softmax", "Linear", "softmax_jacobian", "sigmoid"]
@@ -39,6 +47,16 @@ def sigmoid(x):
     >>> sigmoid(0.0), sigmoid(1e6), sigmoid(-1e6)
     (0.5, 1.0, 0.0)
     """
+    try:
+        return _sigmoid(x)
+    except TypeError:
+        raise TypeError(f"sigmoid: x must be a real number, got {describe(x)}") from None
+    except OverflowError:  # an int too large for a float (10**400)
+        raise ValueError("sigmoid: x is too large for a float") from None
+
+
+def _sigmoid(x):
+    """``sigmoid`` without its argument checks (``Sigmoid.forward`` checks the batch)."""
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
@@ -76,6 +94,8 @@ class Activation:
             output = self._forward(inputs)
         except TypeError:
             raise entry_error(name, inputs) from None
+        except OverflowError:  # an int too large for a float (10**400)
+            raise too_large_error(name, ("inputs", inputs)) from None
         self.inputs = inputs
         self.output = output
         return output
@@ -88,6 +108,8 @@ class Activation:
             self.dinputs = self._backward(dvalues)
         except TypeError:
             raise entry_error(f"{type(self).__name__}.backward", dvalues, "dvalues") from None
+        except OverflowError:
+            raise too_large_error(f"{type(self).__name__}.backward", ("dvalues", dvalues)) from None
         return self.dinputs
 
 
@@ -121,7 +143,7 @@ class Sigmoid(Activation):
     """
 
     def _forward(self, inputs):
-        return [[sigmoid(x) for x in r] for r in inputs]
+        return [[_sigmoid(x) for x in r] for r in inputs]
 
     def _backward(self, dvalues):
         return [[d * s * (1.0 - s) for d, s in zip(dr, sr)]
@@ -129,6 +151,8 @@ class Sigmoid(Activation):
 
     def predictions(self, output):
         """1 where the output is above 0.5, else 0 (ints, same shape as output)."""
+        check_batch("Sigmoid.predictions", output)
+        check_numbers(output, "Sigmoid.predictions", "output")
         return [[1 if s > 0.5 else 0 for s in r] for r in output]
 
 

@@ -28,7 +28,16 @@ from collections import namedtuple
 
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
 from barenn.autograd import Value
-from barenn.checks import check_choice, check_int
+from barenn.checks import (
+    ShapeError,
+    check_batch,
+    check_choice,
+    check_finite_rows,
+    check_int,
+    check_loss_object,
+    check_type,
+    entry_error,
+)
 from barenn.compare import CheckRow, compare
 from barenn.layers import Dense, regularization_loss
 from barenn.losses import (
@@ -87,6 +96,7 @@ def split_stack(layers):
     one. Anything else (Dropout, two activations in a row, a shape mismatch between
     layers) raises ValueError naming the position.
     """
+    check_type("split_stack", "layers", layers, (list, tuple), "a list of layers")
     layers = list(layers)
     if not layers or not isinstance(layers[0], Dense):
         raise ValueError("split_stack: the stack must start with a Dense layer, got "
@@ -213,6 +223,19 @@ def _regularization(pairs, model):
     return total
 
 
+def _check_run(owner, loss, inputs, pairs):
+    """The loss is a loss object and the inputs a batch of finite numbers that fits
+    the first layer."""
+    check_loss_object(owner, loss)
+    rows, cols = check_batch(owner, inputs)
+    if any(isinstance(x, bool) or not isinstance(x, (int, float)) for r in inputs for x in r):
+        raise entry_error(owner, inputs)
+    check_finite_rows(owner, "inputs", inputs)
+    if cols != pairs[0][0].n_inputs:
+        raise ShapeError(f"{owner}: the inputs have {cols} values per sample but the first "
+                         f"layer expects {pairs[0][0].n_inputs}")
+
+
 def matrix_run(layers, loss, inputs, y):
     """Forward and backward through the matrix engine.
 
@@ -220,6 +243,7 @@ def matrix_run(layers, loss, inputs, y):
     penalties, and one ``(dweights, dbiases)`` per Dense layer.
     """
     pairs = split_stack(layers)
+    _check_run("matrix_run", loss, inputs, pairs)
     output = inputs
     for dense, activation in pairs:
         output = dense.forward(output)
@@ -243,6 +267,7 @@ def scalar_run(layers, loss, inputs, y):
     """The same computation on the scalar engine: one graph for the whole batch, then
     ``backward()``. Returns ``(loss_value, gradients)`` shaped like :func:`matrix_run`'s."""
     pairs = split_stack(layers)
+    _check_run("scalar_run", loss, inputs, pairs)
     model, softmax_output = scalar_mlp(layers)
     outputs = [model(sample) for sample in inputs]
     if softmax_output or isinstance(loss, SoftmaxCrossEntropy):
@@ -292,6 +317,8 @@ def random_case(seed, activations=("tanh", "relu", "sigmoid", "linear"), output=
     """
     check_choice("random_case", "output", output, CHECK_OUTPUTS)
     by_name = {name: cls for cls, name in _SCALAR_ACTIVATION.items()}
+    check_type("random_case", "activations", activations, (list, tuple),
+               "a list of activation names")
     activations = tuple(activations)
     if not activations:
         raise ValueError("random_case: activations must name at least one activation, got ()")

@@ -38,7 +38,18 @@ from barenn.losses import (
 )
 from barenn.bridge import engines_check_row
 from barenn.fast.agreement import TOLERANCE as FAST_TOLERANCE, fast_check_rows
-from barenn.checks import ShapeError, check_int, check_number, describe
+from barenn.checks import (
+    ShapeError,
+    check_callable,
+    check_finite_rows,
+    check_int,
+    check_matrix,
+    check_loss_object,
+    check_number,
+    check_type,
+    describe,
+)
+from barenn.rng import make_rng
 from barenn.compare import ATOL, RTOL, CheckRow, Comparison, compare
 from barenn.matrix import copy, multiply, shape, sum_all
 
@@ -87,15 +98,20 @@ def numeric_gradient(f, matrix, eps=EPS):
     >>> [round(x, 6) for x in g[0]], w
     ([6.0, 5.0], [[3.0, -1.0]])
     """
-    rows, cols = shape(matrix)
+    check_callable("numeric_gradient", "f", f)
+    rows, cols = check_matrix(matrix, "numeric_gradient")
     if rows == 0 or cols == 0:
         raise ShapeError("numeric_gradient: got an empty matrix")
+    check_finite_rows("numeric_gradient", "matrix", matrix)
     eps = check_number("numeric_gradient", "eps", eps, low=0, low_open=True)
     gradient = []
     for r in matrix:
         gradient_row = []
         for j, original in enumerate(r):
             up, down = original + eps, original - eps
+            if up == down:
+                raise ValueError(f"numeric_gradient: eps={eps!r} is too small to change "
+                                 f"{original!r}; use a larger step (the default is {EPS})")
             try:
                 r[j] = up
                 f_up = f()
@@ -138,6 +154,10 @@ def check_layer(part, inputs, dvalues=None, seed=0, eps=EPS, name=None,
               part repeatable (e.g. ``lambda: dropout.rng.seed(7)`` fixes the mask).
     name:     the row's name (default: the part's class name).
     """
+    if not (callable(getattr(part, "forward", None)) and callable(getattr(part, "backward", None))):
+        raise TypeError(f"check_layer: part must be a layer or activation (with forward and "
+                        f"backward), got {describe(part)}")
+    check_callable("check_layer", "before_forward", before_forward, none=True)
     x = copy(inputs)
     reset = before_forward or (lambda: None)
 
@@ -145,7 +165,7 @@ def check_layer(part, inputs, dvalues=None, seed=0, eps=EPS, name=None,
     output = part.forward(x)
     if dvalues is None:
         rows, cols = shape(output)
-        dvalues = _random_matrix(random.Random(seed), rows, cols)
+        dvalues = _random_matrix(make_rng(seed, owner="check_layer"), rows, cols)
     analytic_inputs = copy(part.backward(dvalues))
     parameters = [(p.name, p.value, copy(p.grad)) for p in part.params()]
 
@@ -167,6 +187,7 @@ def check_loss(loss, output, y, eps=EPS, name=None, atol=ATOL, rtol=RTOL):
     ``backward(softmax(scores), y)``. For every other loss the objective is
     ``calculate(output, y)``. ``output`` is copied, never modified.
     """
+    check_loss_object("check_loss", loss)
     x = copy(output)
     if isinstance(loss, SoftmaxCrossEntropy):
         loss.forward(x, y)
@@ -197,7 +218,9 @@ def check_fused_softmax(seed=0, atol=FUSED_ATOL, rtol=FUSED_RTOL):
     CategoricalCrossEntropy.backward, on the walkthrough's batch and on random
     scores. Both are exact formulas, so the tolerance is near machine precision.
     """
-    rng = random.Random(seed)
+    rng = make_rng(seed, owner="check_fused_softmax")
+    check_number("check_fused_softmax", "atol", atol, low=0)
+    check_number("check_fused_softmax", "rtol", rtol, low=0)
     rows, classes = rng.randint(2, 6), rng.randint(2, 6)
     scores = _random_matrix(rng, rows, classes, -2.0, 2.0)
     labels = [rng.randrange(classes) for _ in range(rows)]
@@ -320,7 +343,13 @@ def _number(x):
 
 
 def format_table(rows):
-    """The rows as aligned text lines (a header, one line per row, a summary)."""
+    """The rows as aligned text lines (a header, one line per row, a summary); each
+    row a CheckRow (name, max_abs, max_rel, passed)."""
+    check_type("format_table", "rows", rows, (list, tuple), "a list of CheckRow")
+    for i, r in enumerate(rows):
+        if not all(hasattr(r, field) for field in ("name", "max_abs", "max_rel", "passed")):
+            raise TypeError(f"format_table: row {i} must be a CheckRow (name, max_abs, "
+                            f"max_rel, passed), got {describe(r)}")
     width = max([len("part")] + [len(r.name) for r in rows])
     lines = [f"{'part':<{width}}  {'max abs diff':>12}  {'max rel diff':>12}  result",
              "-" * (width + 36)]

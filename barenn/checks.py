@@ -24,12 +24,15 @@ ValueError: SGD: learning_rate must be a finite number > 0, got 0 (int)
 """
 
 import math
+import os
 from itertools import chain
 from numbers import Number, Real
 
 __all__ = [
-    "ShapeError", "TrainingDiverged", "MAX_SIZE", "describe",
-    "check_int", "check_number", "check_choice", "check_type", "check_bool",
+    "ShapeError", "TrainingDiverged", "OrderError", "MAX_SIZE", "describe",
+    "check_int", "check_number", "check_choice", "check_type", "check_bool", "check_path",
+    "check_callable", "check_finite_rows", "check_size", "too_large_error",
+    "PARAMETER_LIMIT", "LOSS_GROWTH_LIMIT", "DATA_LIMIT", "check_parameter_sizes", "check_loss_growth",
     "matrix_shape", "check_matrix", "check_numbers", "non_number_error", "naming_non_numbers", "is_number",
     "check_batch", "entry_error", "check_dvalues", "check_loss",
     "check_layers", "check_loss_object", "check_layer_widths",
@@ -39,6 +42,18 @@ __all__ = [
 # elements of one matrix): far beyond what pure Python can train, far below what would
 # exhaust memory before the first error could be shown.
 MAX_SIZE = 10 ** 8
+
+# Sane ranges for training (``Network.fit`` stops with TrainingDiverged outside them).
+# A weight or bias this large has run away: He or Xavier initial weights are below 1
+# and a trained network's rarely pass 100. A loss this many times its first value
+# (for the same fit) is growing without bound; a classifier's loss is capped near 16
+# by its clipping, so only a regression's can get there. Neither is ever reached by
+# the lessons' runs.
+PARAMETER_LIMIT = 1e8
+LOSS_GROWTH_LIMIT = 1e6
+# The largest input or target value barenn trains on: squares and products of
+# larger numbers overflow a float (1e155 ** 2 is infinity).
+DATA_LIMIT = 1e100
 
 
 class ShapeError(ValueError):
@@ -56,6 +71,14 @@ class TrainingDiverged(ValueError, FloatingPointError):
         super().__init__(message)
         self.epoch = epoch
         self.batch = batch
+
+
+class OrderError(ValueError, RuntimeError):
+    """A method called before the one it needs (``backward`` before ``forward``).
+
+    A ``ValueError`` like every other barenn error about what was passed (here the
+    object itself is not ready), and a ``RuntimeError`` as it always was.
+    """
 
 
 def describe(value):
@@ -104,6 +127,16 @@ def check_int(owner, name, value, low=None, high=MAX_SIZE):
         limit = f"at most {high:,}" if high == MAX_SIZE else _bounds(low, high)
         raise ValueError(f"{owner}: {name} must be {limit}, got {value:,}")
     return value
+
+
+def check_size(owner, rows, cols, what="the matrix"):
+    """ValueError unless a rows x cols result has at most MAX_SIZE elements: each
+    size may be fine while their product would take hours and all the memory."""
+    check_int(owner, "rows", rows, low=0, high=None)
+    check_int(owner, "cols", cols, low=0, high=None)
+    if rows * cols > MAX_SIZE:
+        raise ValueError(f"{owner}: {what} would have {rows:,} x {cols:,} = {rows * cols:,} "
+                         f"elements; at most {MAX_SIZE:,}")
 
 
 def check_number(owner, name, value, low=None, high=None, low_open=False, high_open=False,
@@ -158,6 +191,76 @@ def check_bool(owner, name, value):
     if not isinstance(value, bool):
         raise TypeError(f"{owner}: {name} must be True or False, got {describe(value)}")
     return value
+
+
+def check_path(owner, name, value):
+    """``value`` as a str if it is a file path: a str or an ``os.PathLike`` (never an
+    int, which ``open`` would take for a file descriptor, nor a bool or bytes)."""
+    expected = "a file path (str or os.PathLike)"
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{owner}: {name} must be {expected}, got {describe(value)}")
+    text = os.fspath(value)
+    if not isinstance(text, str):
+        raise TypeError(f"{owner}: {name} must be {expected}, got {describe(value)}")
+    if not text:
+        raise ValueError(f"{owner}: {name} is empty; give a file name")
+    if "\0" in text:
+        raise ValueError(f"{owner}: {name} must not contain a NUL character, got {describe(text)}")
+    return text
+
+
+def check_callable(owner, name, value, none=False):
+    """``value`` if it can be called (or is None when ``none``); else a TypeError."""
+    if (value is None and none) or callable(value):
+        return value
+    expected = "a function" + (" or None" if none else "")
+    raise TypeError(f"{owner}: {name} must be {expected}, got {describe(value)}")
+
+
+def check_finite_rows(owner, name, rows, start=0, limit=None):
+    """Raise ValueError naming the row and column of the first NaN or infinity in
+    ``rows`` (a list of rows of numbers; ``start`` is the number of the first row),
+    or, with ``limit``, of the first value larger than ``limit`` in size.
+
+    One ``sum`` per row (in C) finds a row with a NaN or infinity, since they
+    survive a sum; only such a row is searched value by value. A sum of finite
+    numbers can overflow to infinity too (two values of 1e308): that row is then
+    named for holding values too large to compute with. Entries that are not
+    numbers are left to the type checks that follow.
+    """
+    isfinite = math.isfinite
+    for i, r in enumerate(rows):
+        try:
+            total = sum(r)
+            big = max(map(abs, r)) if limit is not None and r else 0.0
+        except OverflowError:  # an int too large for a float (10**400)
+            total = big = math.inf
+        except TypeError:
+            continue
+        try:
+            fine = isfinite(total) and not big > limit if limit is not None else isfinite(total)
+        except OverflowError:  # a sum of ints too large for a float
+            fine = False
+        if fine:
+            continue
+        for j, v in enumerate(r):
+            try:
+                bad = not isfinite(v)
+                large = limit is not None and not bad and abs(v) > limit
+            except OverflowError:
+                raise ValueError(f"{owner}: {name} has a number too large for a float at "
+                                 f"row {start + i}, column {j}") from None
+            except TypeError:
+                continue
+            if bad:
+                raise ValueError(f"{owner}: {name} has {v!r} at row {start + i}, column {j}; "
+                                 "every value must be a finite number")
+            if large:
+                raise ValueError(f"{owner}: {name} has {v:g} at row {start + i}, column {j}, "
+                                 f"beyond the largest value barenn trains on (±{limit:g}: "
+                                 "products and squares would overflow); scale the data down")
+        raise ValueError(f"{owner}: {name} has numbers too large to compute with in row "
+                         f"{start + i} (their sum overflows); scale the data down")
 
 
 def _as_tuple(types):
@@ -220,6 +323,23 @@ def non_number_error(op, *named):
     return TypeError(f"{op}: the numbers in the {names} cannot be added and multiplied together")
 
 
+def too_large_error(op, *named):
+    """The ValueError for the first number too large for a float (an int such as
+    10**400) among the named (name, matrix) pairs."""
+    for name, m in named:
+        for i, r in enumerate(m):
+            for j, v in enumerate(r):
+                try:
+                    float(v)
+                except OverflowError:
+                    return ValueError(f"{op}: a number in the {name} is too large for a "
+                                      f"float, at row {i}, column {j}")
+                except (TypeError, ValueError):
+                    continue
+    names = " and ".join(name for name, _ in named)
+    return ValueError(f"{op}: the numbers in the {names} are too large to compute with")
+
+
 def check_numbers(m, op, name):
     """Raise the TypeError of ``non_number_error`` unless every element of ``m`` is a number.
 
@@ -231,6 +351,8 @@ def check_numbers(m, op, name):
         sum(chain.from_iterable(m))
     except TypeError:
         raise non_number_error(op, (name, m)) from None
+    except OverflowError:
+        raise too_large_error(op, (name, m)) from None
 
 
 def check_matrix(m, op, name="matrix"):
@@ -247,6 +369,8 @@ def naming_non_numbers(op, named, kernel, *args):
         return kernel(*args)
     except TypeError:
         raise non_number_error(op, *named) from None
+    except OverflowError:  # an int too large for a float (10**400) met a float
+        raise too_large_error(op, *named) from None
 
 
 # --- batches: what layers, activations and losses are handed --------------------------
@@ -294,8 +418,8 @@ def check_dvalues(where, dvalues, output, check_numbers=True):
     a backward pass whose arithmetic touches every element of dvalues anyway (a
     non-number then raises TypeError there, to be named by ``entry_error``).
     """
-    if output is None:
-        raise RuntimeError(f"{where}: call forward() before backward()")
+    if not output or not isinstance(output, list):
+        raise OrderError(f"{where}: call forward() before backward()")
     expected = (len(output), len(output[0]))  # forward made it: a non-empty matrix
     got = batch_dims(where, dvalues)
     if got != expected:
@@ -313,11 +437,51 @@ def check_dvalues(where, dvalues, output, check_numbers=True):
 
 # --- training ------------------------------------------------------------------------
 
+def _check_figure(owner, name, value):
+    """A loss figure: a real number, NaN and infinity allowed (they are the news)."""
+    if not (isinstance(value, float) and math.isnan(value)):
+        check_number(owner, name, value, finite=False)
+
+
 def check_loss(data_loss, regularization_loss=0.0):
     """Raise TrainingDiverged (with no place yet: ``Network.fit`` adds the epoch and
     batch) when the loss of a training step is NaN or infinite."""
+    _check_figure("check_loss", "data_loss", data_loss)
+    _check_figure("check_loss", "regularization_loss", regularization_loss)
     if not (math.isfinite(data_loss) and math.isfinite(regularization_loss)):
         raise TrainingDiverged(f"the loss is {data_loss + regularization_loss}")
+
+
+def check_loss_growth(loss, first_loss):
+    """Raise TrainingDiverged (no place yet: ``Network.fit`` adds the epoch and batch)
+    when ``loss`` is more than LOSS_GROWTH_LIMIT times ``first_loss`` (the first
+    loss of the fit; at least 1.0 is assumed, so a nearly perfect start does not
+    make a tiny loss count as growth)."""
+    _check_figure("check_loss_growth", "loss", loss)
+    check_number("check_loss_growth", "first_loss", first_loss, low=0)
+    limit = LOSS_GROWTH_LIMIT * max(first_loss, 1.0)
+    if loss > limit:
+        raise TrainingDiverged(f"the loss grew to {loss:.4g}, more than {LOSS_GROWTH_LIMIT:g} "
+                               f"times its first value ({first_loss:.4g})")
+
+
+def check_parameter_sizes(layers):
+    """Raise TrainingDiverged (no place yet) when a parameter of ``layers`` is NaN,
+    infinite or larger in size than PARAMETER_LIMIT; the message names the layer,
+    the parameter and the value."""
+    check_type("check_parameter_sizes", "layers", layers, (list, tuple), "a list of layers")
+    for layer in layers:
+        if not callable(getattr(layer, "params", None)):
+            raise TypeError(f"check_parameter_sizes: every layer must have params(), "
+                            f"got {describe(layer)}")
+        for name, value, _ in layer.params():
+            # sum() runs in C; NaN and infinity survive a sum, so one check per row will do.
+            if not all(math.isfinite(sum(r)) for r in value):
+                raise TrainingDiverged(f"the {name} of {layer!r} became NaN or infinite")
+            largest = max((max(map(abs, r)) for r in value if r), default=0.0)
+            if largest > PARAMETER_LIMIT:
+                raise TrainingDiverged(f"the {name} of {layer!r} reached {largest:.4g} in size, "
+                                       f"beyond the sane limit of {PARAMETER_LIMIT:g}")
 
 
 def check_layers(owner, layers):

@@ -16,7 +16,7 @@ Comparison(max_abs=0.5, max_rel=0.3333333333333333, passed=False)
 import math
 from collections import namedtuple
 
-from barenn.checks import ShapeError, describe
+from barenn.checks import ShapeError, check_number, describe
 
 __all__ = ["ATOL", "RTOL", "Comparison", "CheckRow", "compare"]
 
@@ -72,6 +72,15 @@ def compare(a, b, atol=ATOL, rtol=RTOL):
     A NaN or infinity on either side counts as a failure (max_abs and max_rel are
     then NaN). Different shapes raise ShapeError.
     """
+    check_number("compare", "atol", atol, low=0)
+    check_number("compare", "rtol", rtol, low=0)
+    try:
+        return _compare(a, b, atol, rtol)
+    except OverflowError:  # an int too large for a float (10**400)
+        raise ValueError("compare: a number is too large for a float") from None
+
+
+def _compare(a, b, atol, rtol):
     ma, what_a = as_matrix("compare", a)
     mb, what_b = as_matrix("compare", b)
     if what_a != what_b:

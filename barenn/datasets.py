@@ -247,7 +247,12 @@ def one_hot(labels, classes=None):
     >>> one_hot([2, 0])
     [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     """
-    labels = list(labels)
+    if isinstance(labels, (str, bytes, dict)):
+        raise TypeError(f"one_hot: labels must be a list of class numbers, got {describe(labels)}")
+    try:
+        labels = list(labels)
+    except TypeError:
+        raise TypeError(f"one_hot: labels must be a list of class numbers, got {describe(labels)}") from None
     for i, label in enumerate(labels):
         check_int("one_hot", f"labels[{i}] (a class number)", label, low=0)
     if classes is None:

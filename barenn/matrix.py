@@ -34,13 +34,14 @@ from barenn.checks import (
     check_int,
     check_matrix,
     check_number,
+    check_size,
     describe,
     matrix_shape,
     naming_non_numbers,
 )
 
 __all__ = [
-    "ShapeError", "shape", "zeros", "full", "identity", "copy", "row", "column", "flatten",
+    "ShapeError", "ZeroDivisorError", "shape", "zeros", "full", "identity", "copy", "row", "column", "flatten",
     "transpose", "dot",
     "add", "subtract", "multiply", "divide", "scale", "add_row", "apply",
     "sum_columns", "sum_rows", "sum_all", "mean", "outer", "diagflat",
@@ -63,6 +64,8 @@ sumprod = math.sumprod if HAS_MATH_SUMPROD else sumprod_fallback
 
 def format_shape(dims):
     """``(3, 4)`` -> ``'3x4'``."""
+    if not isinstance(dims, (list, tuple)):
+        raise TypeError(f"format_shape: dims must be a pair such as (3, 4), got {describe(dims)}")
     return "x".join(str(d) for d in dims)
 
 
@@ -84,6 +87,7 @@ def full(rows, cols, value):
     check_int("full", "rows", rows, low=0)
     check_int("full", "cols", cols, low=0)
     check_number("full", "value", value, finite=False)
+    check_size("full", rows, cols)
     return [[value] * cols for _ in range(rows)]
 
 
@@ -95,6 +99,7 @@ def zeros(rows, cols):
     """
     check_int("zeros", "rows", rows, low=0)
     check_int("zeros", "cols", cols, low=0)
+    check_size("zeros", rows, cols)
     return [[0.0] * cols for _ in range(rows)]
 
 
@@ -105,6 +110,7 @@ def identity(n):
     [[1.0, 0.0], [0.0, 1.0]]
     """
     check_int("identity", "n", n, low=0)
+    check_size("identity", n, n)
     return [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]
 
 
@@ -195,6 +201,7 @@ def outer(u, v):
         if not isinstance(vec, (list, tuple)):
             raise TypeError(f"outer: expected the {name} as a list of numbers, got {describe(vec)}")
         check_matrix([vec], "outer", name)
+    check_size("outer", len(u), len(v))
     return [[x * y for y in v] for x in u]
 
 
@@ -207,6 +214,7 @@ def diagflat(v):
     if not isinstance(v, (list, tuple)):
         raise TypeError(f"diagflat: expected a vector (a list of numbers), got {describe(v)}")
     check_matrix([v], "diagflat", "vector")
+    check_size("diagflat", len(v), len(v))
     n = len(v)
     return [[v[i] if i == j else 0.0 for j in range(n)] for i in range(n)]
 
@@ -221,7 +229,8 @@ def _elementwise(op_name, operator, a, b):
             f"{op_name}: shapes {format_shape(sa)} and {format_shape(sb)} differ "
             f"(elementwise operations need equal shapes; add_row broadcasts a 1 x n row)"
         )
-    return [list(map(operator, r, s)) for r, s in zip(a, b)]
+    return naming_non_numbers(op_name, (("first matrix", a), ("second matrix", b)),
+                              lambda: [list(map(operator, r, s)) for r, s in zip(a, b)])
 
 
 def add(a, b):
@@ -239,13 +248,19 @@ def multiply(a, b):
     return _elementwise("multiply", _mul, a, b)
 
 
+class ZeroDivisorError(ValueError, ZeroDivisionError):
+    """``divide`` met a 0 in its divisor (a ValueError like every barenn argument
+    error, and a ZeroDivisionError as Python's own division raises)."""
+
+
 def divide(a, b):
-    """Elementwise ``a / b``; a zero in ``b`` raises ZeroDivisionError naming where."""
+    """Elementwise ``a / b``; a zero in ``b`` raises ZeroDivisorError (a ValueError
+    and a ZeroDivisionError) naming where."""
     try:
         return _elementwise("divide", _truediv, a, b)
     except ZeroDivisionError:
         i, j = next((i, j) for i, r in enumerate(b) for j, v in enumerate(r) if v == 0)
-        raise ZeroDivisionError(f"divide: the divisor is 0 at row {i}, column {j}") from None
+        raise ZeroDivisorError(f"divide: the divisor is 0 at row {i}, column {j}") from None
 
 
 def scale(m, k):
@@ -256,7 +271,7 @@ def scale(m, k):
     """
     check_matrix(m, "scale")
     check_number("scale", "the factor", k, finite=False)
-    return [[k * v for v in r] for r in m]
+    return naming_non_numbers("scale", (("matrix", m),), lambda: [[k * v for v in r] for r in m])
 
 
 def add_row(m, r):
@@ -273,7 +288,8 @@ def add_row(m, r):
             f"(expected a 1x{cols} row)"
         )
     bias = r[0]
-    return [list(map(_add, x, bias)) for x in m]
+    return naming_non_numbers("add_row", (("matrix", m), ("row", r)),
+                              lambda: [list(map(_add, x, bias)) for x in m])
 
 
 def apply(function, m):
@@ -302,8 +318,11 @@ def clip(m, low, high):
 
 # The sums below check their elements by doing the arithmetic: sum and abs raise
 # TypeError for anything that is not a number (sum(['a']) fails, unlike 'a' * 2),
-# and the error then names the first non-number. A separate pass just to check
-# would cost nearly as much as the sums themselves.
+# and the error then names the first non-number; an int too large for a float
+# (10**400) meeting a float is a ValueError naming it (never an OverflowError).
+# A separate pass just to check would cost nearly as much as the sums themselves.
+# Floats follow IEEE arithmetic: a sum that overflows is inf, and NaN stays NaN
+# (training notices both: barenn.checks.check_parameter_sizes and check_loss).
 
 def _reduce(op, m, compute):
     """``compute()``, a reduction of ``m``; a TypeError becomes one naming ``op`` and
@@ -344,7 +363,11 @@ def mean(m):
     rows, cols = matrix_shape(m, "mean")
     if rows * cols == 0:
         raise ValueError(f"mean: the matrix is {rows}x{cols}; an empty matrix has no mean")
-    return _reduce("mean", m, lambda: sum(map(sum, m))) / (rows * cols)
+    total = _reduce("mean", m, lambda: sum(map(sum, m)))
+    try:
+        return total / (rows * cols)
+    except OverflowError:  # a sum of ints too large for a float (10**400)
+        raise ValueError("mean: the sum of the matrix is too large for a float") from None
 
 
 def max_abs(m):

@@ -31,7 +31,6 @@ A final Softmax with categorical cross-entropy is fused for the backward pass
 two steps apart. Accuracy follows the task (``barenn.accuracy``).
 """
 
-import math
 import os
 import random
 from collections import namedtuple
@@ -53,8 +52,11 @@ from barenn.checks import (
     check_layer_widths,
     check_layers,
     check_loss,
+    check_loss_growth,
     check_loss_object,
     check_number,
+    check_parameter_sizes,
+    check_type,
 )
 from barenn.history import History, TrainStep
 from barenn.layers import regularization_loss
@@ -110,6 +112,7 @@ class Network:
         self.precision_divisor = precision_divisor
         self.regression_precision = None  # set by the first fit of a regression network
         self.epochs_trained = 0
+        self._first_loss = None  # set by fit
         check_layer_widths("Network", self.layers)
 
         last = self.layers[-1]
@@ -191,9 +194,13 @@ class Network:
         loss's own gradient with respect to the network's output.
         ``backward_layers()`` says which layers the backward pass then goes through.
         """
-        if self.fused is not None:
-            return self.fused.backward(output, y)
-        return self.loss.backward(output, y)
+        try:
+            if self.fused is not None:
+                return self.fused.backward(output, y)
+            return self.loss.backward(output, y)
+        except OverflowError:  # an int too large for a float (10**400) in output or y
+            raise ValueError("Network.loss_gradient: a number in the output or the targets "
+                             "is too large for a float") from None
 
     def backward_layers(self):
         """The layers the backward pass walks (in reverse): all of them, or all but
@@ -278,8 +285,13 @@ class Network:
             environment sets ``BARENN_REFERENCE=1``. Workers always use the fast tier.
         on_epoch: a function called as ``on_epoch(epoch, history)`` after each epoch.
 
-        Raises TrainingDiverged (a ValueError) naming the epoch and batch if the loss,
-        the outputs or the weights become NaN or infinite.
+        Raises TrainingDiverged (a ValueError) naming the epoch and batch, the value
+        and a smaller learning rate to try, when the loss or a weight becomes NaN or
+        infinite, when the loss grows past 1e6 times its first value in this fit
+        (``checks.LOSS_GROWTH_LIMIT``), or when a weight or bias grows past 1e8 in
+        size (``checks.PARAMETER_LIMIT``, checked after each epoch). X and y must be
+        finite and at most 1e100 in size (``checks.DATA_LIMIT``): a NaN or infinity
+        is refused before training with its row and column.
         """
         if self.optimizer is None:
             raise ValueError("Network.fit: no optimizer; pass optimizer=Adam(...) (or another) "
@@ -306,6 +318,7 @@ class Network:
             rng = random.Random()  # no seed: a fresh order every run, on purpose
         train = fast_tier.train_step if use_fast else Network.train_step
         first = self.epochs_trained
+        self._first_loss = None  # the first batch's loss: the yardstick of check_loss_growth
         history = History()
         pool = None
         progress = Progress(epochs, n_batches, first_epoch=first, verbose=verbose, every=every)
@@ -377,6 +390,9 @@ class Network:
         for b, indices in enumerate(batches):
             try:
                 data_loss, reg_loss, right, answers = step(indices)
+                if self._first_loss is None:
+                    self._first_loss = data_loss + reg_loss
+                check_loss_growth(data_loss + reg_loss, self._first_loss)
             except TrainingDiverged as error:
                 if error.epoch is not None:
                     raise
@@ -395,17 +411,22 @@ class Network:
         return loss_sum / seen, reg_sum / seen, hits / count
 
     def _check_parameters(self, epoch):
-        """Stop if the last update left a NaN or infinity in any parameter."""
-        for layer in self.trainable_layers():
-            for name, value, _ in layer.params():
-                # sum() runs in C; NaN and infinity survive a sum, so one check per row will do.
-                if not all(math.isfinite(sum(r)) for r in value):
-                    raise self.divergence(epoch, None, None,
-                                          f"the {name} of {layer!r} became NaN or infinite")
+        """Stop if the epoch's updates left a parameter NaN, infinite or beyond
+        ``PARAMETER_LIMIT`` (1e8) in size (``checks.check_parameter_sizes``)."""
+        try:
+            check_parameter_sizes(self.trainable_layers())
+        except TrainingDiverged as error:
+            raise self.divergence(epoch, None, None, str(error)) from None
 
     def divergence(self, epoch, batch, n_batches, what):
         """The TrainingDiverged error for ``what`` happening at ``epoch`` (and ``batch``,
         counted from 0, of ``n_batches``), with advice about the learning rate."""
+        check_int("Network.divergence", "epoch", epoch, low=0, high=None)
+        if batch is not None:
+            check_int("Network.divergence", "batch", batch, low=0, high=None)
+        if n_batches is not None:
+            check_int("Network.divergence", "n_batches", n_batches, low=1, high=None)
+        check_type("Network.divergence", "what", what, str, "a str saying what happened")
         where = f"epoch {epoch}"
         if batch is not None and n_batches and n_batches > 1:
             where += f", batch {batch + 1} of {n_batches}"

@@ -37,7 +37,7 @@ place, so a matrix you kept from before a step still holds the old values.
 
 import math
 
-from barenn.checks import ShapeError, check_number
+from barenn.checks import OrderError, ShapeError, check_matrix, check_number, check_type, matrix_shape
 from barenn.matrix import format_shape
 
 __all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS", "from_state_dict"]
@@ -99,8 +99,8 @@ class Optimizer:
             return
         for name, value, grad in params():
             if grad is None:
-                raise RuntimeError(f"{type(self).__name__}: {layer!r} has no gradient for {name}; "
-                                   "run backward() before updating")
+                raise OrderError(f"{type(self).__name__}: {layer!r} has no gradient for {name}; "
+                                 "run backward() before updating")
             if _shape_of(grad) != _shape_of(value):
                 raise ShapeError(f"{type(self).__name__}: the gradient of {name} in {layer!r} is "
                                  f"{format_shape(_shape_of(grad))} but {name} is "
@@ -114,6 +114,7 @@ class Optimizer:
 
     def step(self, layers):
         """One whole update of every layer in ``layers``: pre, update each, post."""
+        check_type(f"{type(self).__name__}.step", "layers", layers, (list, tuple), "a list of layers")
         self.pre_update_params()
         for layer in layers:
             self.update_params(layer)
@@ -122,6 +123,24 @@ class Optimizer:
     def update(self, value, grad, state):
         """The update rule: return the new value (and store new slots in ``state``)."""
         raise NotImplementedError
+
+    def check_update(self, weights, dweights, state):
+        """What ``update`` is handed, checked: two matrices of numbers of one shape and a
+        dict holding this optimizer's slots (each of that shape). ``update_params``
+        always hands it such; a direct call gets a TypeError or ValueError naming
+        the optimizer instead of an error from inside the arithmetic."""
+        owner = f"{type(self).__name__}.update"
+        dims = check_matrix(weights, owner, "weights")
+        if check_matrix(dweights, owner, "gradient") != dims:
+            raise ShapeError(f"{owner}: the gradient must have the shape of the weights "
+                             f"({format_shape(dims)})")
+        check_type(owner, "state", state, dict, "a dict of slot matrices")
+        for slot in self.slots:
+            if slot not in state:
+                raise ValueError(f"{owner}: state has no {slot!r} matrix; "
+                                 f"{type(self).__name__} keeps {', '.join(self.slots)}")
+            if matrix_shape(state[slot], owner, slot) != dims:
+                raise ShapeError(f"{owner}: the {slot} matrix must have the shape of the weights")
 
     def _state_for(self, layer, name, value):
         key = (id(layer), name)
@@ -143,6 +162,8 @@ class Optimizer:
         """
         if layers is None:
             layers = list(self._layers.values())
+        check_type(f"{type(self).__name__}.state_dict", "layers", layers, (list, tuple),
+                   "a list of layers or None")
         position = {id(layer): i for i, layer in enumerate(layers)}
         entries = []
         for (layer_id, name), slots in self.state.items():
@@ -246,6 +267,7 @@ class SGD(Optimizer):
         return ("momentum",) if self.momentum else ()
 
     def update(self, weights, dweights, state):
+        self.check_update(weights, dweights, state)
         lr = self.current_learning_rate
         if not self.momentum:
             # w ← w − lr·g
@@ -274,6 +296,7 @@ class AdaGrad(Optimizer):
         self.epsilon = check_number("AdaGrad", "epsilon", epsilon, low=0, low_open=True)
 
     def update(self, weights, dweights, state):
+        self.check_update(weights, dweights, state)
         lr, eps = self.current_learning_rate, self.epsilon
         # c ← c + g² ;  w ← w − lr·g / (√c + ε)
         cache = [[c + g * g for c, g in zip(cr, gr)] for cr, gr in zip(state["cache"], dweights)]
@@ -299,6 +322,7 @@ class RMSProp(Optimizer):
         self.rho = check_number("RMSProp", "rho", rho, low=0, high=1, high_open=True)
 
     def update(self, weights, dweights, state):
+        self.check_update(weights, dweights, state)
         lr, eps, rho = self.current_learning_rate, self.epsilon, self.rho
         fresh = 1 - rho  # worked out once, not per element (the same number either way)
         # c ← ρ·c + (1 − ρ)·g² ;  w ← w − lr·g / (√c + ε)
@@ -331,6 +355,7 @@ class Adam(Optimizer):
         self.beta_2 = check_number("Adam", "beta_2", beta_2, low=0, high=1, high_open=True)
 
     def update(self, weights, dweights, state):
+        self.check_update(weights, dweights, state)
         lr, eps, b1, b2 = self.current_learning_rate, self.epsilon, self.beta_1, self.beta_2
         t = self.iterations + 1
         # 1 − β1 and 1 − β2 worked out once, not per element (the same numbers either
@@ -353,15 +378,18 @@ OPTIMIZERS = {cls.__name__: cls for cls in (SGD, AdaGrad, RMSProp, Adam)}
 
 def from_state_dict(data, layers=None):
     """A new optimizer of the saved type with everything ``state_dict`` recorded."""
-    kind = data.get("type") if isinstance(data, dict) else None
-    if kind not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {kind!r}; expected one of {', '.join(OPTIMIZERS)}")
+    check_type("from_state_dict", "data", data, dict, "a dict from state_dict()")
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in OPTIMIZERS:
+        raise ValueError(f"from_state_dict: unknown optimizer {kind!r}; expected one of "
+                         f"{', '.join(OPTIMIZERS)}")
     settings = data.get("settings")
     if not isinstance(settings, dict):
-        raise ValueError(f"{kind}: settings must be a dict, got {type(settings).__name__}")
+        raise ValueError(f"from_state_dict: {kind} settings must be a dict, got "
+                         f"{type(settings).__name__}")
     try:
         optimizer = OPTIMIZERS[kind](**settings)
     except TypeError as error:
-        raise ValueError(f"{kind}: bad settings {settings!r} ({error})") from None
+        raise ValueError(f"from_state_dict: bad {kind} settings {settings!r} ({error})") from None
     optimizer.load_state_dict(data, layers)
     return optimizer

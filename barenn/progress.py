@@ -19,7 +19,7 @@ import shutil
 import sys
 import time
 
-from barenn.checks import check_choice, check_int, describe
+from barenn.checks import check_choice, check_int, check_number, describe
 
 __all__ = ["Progress", "format_duration"]
 
@@ -33,7 +33,10 @@ def format_duration(seconds):
     >>> format_duration(5.4), format_duration(75), format_duration(3725)
     ('0:05', '1:15', '1:02:05')
     """
-    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+    if seconds is None:
+        return "?"
+    check_number("format_duration", "seconds", seconds, finite=False)
+    if not math.isfinite(seconds) or seconds < 0 or seconds > 1e12:
         return "?"
     seconds = int(round(seconds))
     hours, rest = divmod(seconds, 3600)
@@ -52,6 +55,14 @@ def _is_terminal(stream):
 
 def _metric(value, digits=4):
     return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _check_figures(owner, **figures):
+    """Each figure is None or a real number (NaN and infinity are shown as they are)."""
+    for name, value in figures.items():
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        check_number(owner, name, value, finite=False)
 
 
 class Progress:
@@ -101,6 +112,9 @@ class Progress:
 
     def batch(self, epoch, batch, loss, accuracy):
         """Batch number ``batch`` (1-based) of ``epoch`` is done; loss/accuracy so far."""
+        check_int("Progress.batch", "epoch", epoch, low=0, high=None)
+        check_int("Progress.batch", "batch", batch, low=0, high=None)
+        _check_figures("Progress.batch", loss=loss, accuracy=accuracy)
         if self.mode != "bar":
             return
         self._state.update(epoch=epoch, batch=batch, loss=loss, accuracy=accuracy)
@@ -108,6 +122,9 @@ class Progress:
 
     def epoch(self, epoch, loss, accuracy, learning_rate=None, val_loss=None, val_accuracy=None):
         """Epoch ``epoch`` is done, with these figures."""
+        check_int("Progress.epoch", "epoch", epoch, low=0, high=None)
+        _check_figures("Progress.epoch", loss=loss, accuracy=accuracy, learning_rate=learning_rate,
+                       val_loss=val_loss, val_accuracy=val_accuracy)
         if self.mode == "off":
             return
         self._state.update(epoch=epoch, batch=self.batches, loss=loss, accuracy=accuracy)
@@ -127,6 +144,8 @@ class Progress:
 
     def timing(self, epoch, batch):
         """(epochs per second, seconds left) from the work done up to ``epoch``/``batch``."""
+        check_int("Progress.timing", "epoch", epoch, low=0, high=None)
+        check_int("Progress.timing", "batch", batch, low=0, high=None)
         elapsed = self.clock() - self.started
         done = (epoch - self.first_epoch) + batch / self.batches  # epochs, fractional
         if done <= 0 or elapsed <= 0:
@@ -136,6 +155,9 @@ class Progress:
 
     def line(self, epoch, loss, accuracy, learning_rate=None, val_loss=None, val_accuracy=None):
         """One plain report line for an epoch (the lines mode's format)."""
+        check_int("Progress.line", "epoch", epoch, low=0, high=None)
+        _check_figures("Progress.line", loss=loss, accuracy=accuracy, learning_rate=learning_rate,
+                       val_loss=val_loss, val_accuracy=val_accuracy)
         parts = [f"epoch {epoch}/{self.last_epoch}", f"loss {_metric(loss)}",
                  f"acc {_metric(accuracy, 3)}"]
         if learning_rate is not None:
@@ -154,6 +176,8 @@ class Progress:
 
         When the line is wider than ``width`` characters the bar is left out first.
         """
+        if width is not None:
+            check_int("Progress.bar", "width", width, low=1, high=None)
         s = self._state
         epoch, batch = s["epoch"], s["batch"]
         rate, left = self.timing(epoch, batch)

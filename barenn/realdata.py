@@ -34,8 +34,8 @@ import urllib.error
 import urllib.request
 import zlib
 
-from barenn._files import atomic_write_bytes
-from barenn.checks import check_choice, check_int, check_number, describe
+from barenn._files import atomic_write_bytes, open_regular
+from barenn.checks import check_choice, check_int, check_number, check_path, describe
 
 __all__ = [
     "load_digits",
@@ -44,6 +44,7 @@ __all__ = [
     "read_idx_images",
     "read_idx_labels",
     "MnistImages",
+    "ImageIndexError",
     "DownloadError",
     "OfflineError",
     "ChecksumError",
@@ -101,8 +102,8 @@ def load_digits(path=None):
                 "(reinstall barenn to get it back)"
             ) from None
     else:
-        name = os.fspath(path)
-        with open(name, "rb") as f:
+        name = check_path("load_digits", "path", path)
+        with open_regular(name, "load_digits") as f:
             raw = f.read()
     X, y = _parse_digits(raw, name)
     if path is None and len(X) != DIGITS_SHAPE[0]:
@@ -190,6 +191,21 @@ _CHUNK = 1 << 16  # bytes per read when streaming (downloads, hashing, skipping)
 _BIG_CHUNK = 1 << 22  # bytes per read when keeping the data (fewer, larger pieces)
 
 
+def _indices(owner, indices):
+    """``indices`` if it can be iterated over; else a TypeError naming ``owner``."""
+    try:
+        iter(indices)
+    except TypeError:
+        raise TypeError(f"{owner}: indices must be a list or range of image indices, "
+                        f"got {describe(indices)}") from None
+    return indices
+
+
+class ImageIndexError(IndexError, ValueError):
+    """An image index out of range (an IndexError as for a list, and a ValueError
+    like every other barenn error about an argument)."""
+
+
 class MnistImages:
     """A stack of equally sized 8-bit grey images kept as one ``bytes`` object.
 
@@ -209,10 +225,16 @@ class MnistImages:
     [0, 255, 51, 0]
     """
 
+    # Every value is a byte / 255: finite and in [0, 1], so barenn.sources.take_rows
+    # need not check a batch for NaN or infinity.
+    values_are_finite = True
+
     def __init__(self, data, rows, cols, source=None):
         """Wrap ``data`` (bytes-like, len a multiple of rows*cols) as images of rows x cols."""
         check_int("MnistImages", "rows", rows, low=1)
         check_int("MnistImages", "cols", cols, low=1)
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"MnistImages: data must be bytes (one byte per pixel), got {describe(data)}")
         data = bytes(data)
         pixels = rows * cols
         if len(data) % pixels:
@@ -261,7 +283,7 @@ class MnistImages:
         data, pixels, table = self._data, self.pixels, _BYTE_TO_UNIT
         lookup = table.__getitem__
         rows = []
-        for index in indices:
+        for index in _indices("MnistImages.batch", indices):
             start = self._offset(index)
             rows.append(list(map(lookup, data[start : start + pixels])))
         return rows
@@ -270,7 +292,7 @@ class MnistImages:
         """A new, compact ``MnistImages`` holding copies of the images at ``indices``."""
         pixels = self.pixels
         parts = []
-        for index in indices:
+        for index in _indices("MnistImages.select", indices):
             start = self._offset(index)
             parts.append(self._data[start : start + pixels])
         return MnistImages(b"".join(parts), self.rows, self.cols, source=self.source)
@@ -279,12 +301,12 @@ class MnistImages:
         """Byte offset of image ``index`` (negative counts from the end, like lists)."""
         if isinstance(index, bool) or not hasattr(index, "__index__"):
             raise TypeError(f"MnistImages: image index must be a whole number, got {describe(index)}")
-        index = index.__index__()
+        given = index.__index__()
         count = self._count
-        if index < 0:
-            index += count
+        index = given + count if given < 0 else given
         if not 0 <= index < count:
-            raise IndexError(f"image index {index} is out of range for {count} images")
+            raise ImageIndexError(f"MnistImages: image index {given:,} is out of range for "
+                                  f"{count} images (0..{count - 1}, or -{count}..-1 from the end)")
         return index * self.pixels
 
 
@@ -307,6 +329,7 @@ def load_mnist(directory, kind="train", limit=None):
     Raises FileNotFoundError if a file is missing, ValueError if a file is
     truncated or corrupt or the two files disagree; the message names the file.
     """
+    check_path("load_mnist", "directory", directory)
     check_choice("load_mnist", "kind", kind, tuple(MNIST_FILES))
     _check_limit(limit, "load_mnist")
     image_name, label_name = MNIST_FILES[kind]
@@ -329,7 +352,7 @@ def read_idx_images(path, limit=None):
     file is still read and checked but never held in memory.
     """
     _check_limit(limit, "read_idx_images")
-    return _read_images(os.fspath(path), limit)[1]
+    return _read_images(check_path("read_idx_images", "path", path), limit)[1]
 
 
 def read_idx_labels(path, limit=None):
@@ -338,7 +361,7 @@ def read_idx_labels(path, limit=None):
     limit: keep only the first ``limit`` labels (None keeps all); all are checked.
     """
     _check_limit(limit, "read_idx_labels")
-    return _read_labels(os.fspath(path), limit)[1]
+    return _read_labels(check_path("read_idx_labels", "path", path), limit)[1]
 
 
 def _read_images(path, limit):
@@ -369,7 +392,7 @@ def _read_idx(path, expected_magic, n_dims, what, limit):
     still proves the file long enough (and, for gzip, checks its CRC).
     """
     header_size = 4 + 4 * n_dims
-    with _open_idx(path) as f:
+    with _open_idx(path, "read_idx_images" if what == "image" else "read_idx_labels") as f:
         header = _read_checked(f, header_size, path)
         if len(header) < header_size:
             raise ValueError(
@@ -464,6 +487,7 @@ def _find_idx(directory, name, kind):
     )
     if not os.path.isdir(directory):
         hint = f"MNIST directory {where} does not exist. " + hint
+    hint = "load_mnist: " + hint
     raise FileNotFoundError(hint)
 
 
@@ -471,9 +495,9 @@ def _all_mnist_names(suffix=""):
     return [name + suffix for pair in MNIST_FILES.values() for name in pair]
 
 
-def _open_idx(path):
+def _open_idx(path, owner="read_idx_images"):
     """Open ``path`` for reading bytes, through gzip if it starts with the gzip magic."""
-    with open(path, "rb") as f:
+    with open_regular(path, owner) as f:  # a fifo or device is refused, never read
         packed = f.read(2) == _GZIP_MAGIC
     return gzip.open(path, "rb") if packed else open(path, "rb")
 
@@ -556,7 +580,7 @@ def download_mnist(directory, base_url=MNIST_URL, files=None, sums=None, timeout
     hand) when the server cannot be reached, ChecksumError when a file's SHA-256
     is wrong, and DownloadError for HTTP errors and cut-short downloads.
     """
-    directory = os.fspath(directory)
+    directory = check_path("download_mnist", "directory", directory)
     check_number("download_mnist", "timeout", timeout, low=0, low_open=True)
     if log is not None and not callable(log):
         raise TypeError(f"download_mnist: log must be a function or None, got {describe(log)}")
@@ -588,7 +612,7 @@ def download_mnist(directory, base_url=MNIST_URL, files=None, sums=None, timeout
                 f"{name} from {url} has the wrong SHA-256: expected {expected}, "
                 f"got {actual}; the file was not saved"
             )
-        atomic_write_bytes(path, body)
+        atomic_write_bytes(path, body, owner="download_mnist")
         say(f"{name}: saved {len(body)} bytes, SHA-256 verified")
         paths.append(path)
     return paths

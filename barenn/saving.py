@@ -22,9 +22,9 @@ import os
 import random
 
 from barenn import __version__
-from barenn._files import atomic_write_text
+from barenn._files import atomic_write_text, check_write_target, open_regular
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
-from barenn.checks import check_int, check_number, check_type
+from barenn.checks import check_int, check_number, describe
 from barenn.layers import Dense, Dropout
 from barenn.losses import (
     BinaryCrossEntropy,
@@ -53,6 +53,10 @@ class LoadError(ValueError):
 
 
 def type_name(thing, known, what):
+    """The name under which ``thing`` is saved: its class's, if ``known`` (name ->
+    class) holds that very class; else a ValueError listing what can be saved."""
+    if not isinstance(known, dict):
+        raise TypeError(f"type_name: known must be a dict of name -> class, got {describe(known)}")
     name = type(thing).__name__
     if known.get(name) is not type(thing):
         raise ValueError(f"cannot save a {what} of type {name}; barenn can save "
@@ -64,6 +68,7 @@ RNG_TYPES = {"Random": random.Random, "NumpyLegacy": NumpyLegacy}
 
 
 def layer_to_dict(index, layer):
+    """One layer as plain data (``index`` is its place in the network, for messages)."""
     name = type_name(layer, LAYER_TYPES, f"layer (layer {index})")
     entry = {"type": name}
     if isinstance(layer, Dense):
@@ -102,7 +107,7 @@ def layer_from_dict(index, entry):
     if not isinstance(entry, dict):
         raise LoadError(f"layer {index} must be a dict, got {type(entry).__name__}")
     name = entry.get("type")
-    if name not in LAYER_TYPES:
+    if not isinstance(name, str) or name not in LAYER_TYPES:
         raise LoadError(f"layer {index} has unknown type {name!r}; known: {', '.join(LAYER_TYPES)}")
     try:
         if name == "Dense":
@@ -126,44 +131,78 @@ def layer_from_dict(index, entry):
         return LAYER_TYPES[name]()
     except LoadError:
         raise
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as error:
         raise LoadError(f"layer {index} ({name}): bad settings ({type(error).__name__}: {error})") from None
 
 
-def write_json(path, data, what="the network"):
+def write_json(path, data, what="the network", owner="Network.save"):
     """Write ``data`` to ``path`` as one line of JSON, atomically; return the path.
 
     NaN and infinity are refused (JSON has no such numbers): a ValueError says so.
+    The target follows the rules of ``barenn._files`` with ``make_parents=False``:
+    its folder must exist, a symlink is written through, and a folder, fifo or
+    device is refused.
     """
+    check_write_target(path, owner)  # a bad path fails before the work of encoding
     try:
         text = json.dumps(data, allow_nan=False)
-    except ValueError:
-        raise ValueError(f"cannot save {path}: {what} holds NaN or infinity "
+    except ValueError as error:
+        if "JSON compliant" not in str(error):
+            raise ValueError(f"{owner}: cannot save {path}: {error}") from None
+        raise ValueError(f"{owner}: cannot save {path}: {what} holds NaN or infinity "
                          "(did training diverge?)") from None
-    return atomic_write_text(path, text + "\n")
+    except (TypeError, RecursionError) as error:
+        raise ValueError(f"{owner}: cannot save {path}: {what} is not plain data "
+                         f"({type(error).__name__}: {error})") from None
+    return atomic_write_text(path, text + "\n", owner=owner, make_parents=False)
 
 
-def read_json(path):
+def read_json(path, owner="Network.load"):
     """The JSON data in the file at ``path``; a file that is not UTF-8 text or not
-    valid JSON raises ValueError naming the path (a missing one, FileNotFoundError)."""
-    check_type("load", "path", path, (str, bytes, os.PathLike),
-               "a file path (str or os.PathLike)")
+    valid JSON raises ValueError naming the path (a missing one, FileNotFoundError;
+    a folder, IsADirectoryError; a fifo or device, ValueError: only regular files
+    are read). Numbers too large for a float (10**400) are refused here."""
+    with open_regular(path, owner) as f:
+        raw = f.read()
+    path = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ValueError(f"cannot load {path}: not a text file (not UTF-8)") from None
+        raise ValueError(f"{owner}: cannot load {path}: not a text file (not UTF-8)") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float,
+                          parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         hint = " (the file looks truncated)" if error.pos >= len(text.rstrip()) else ""
-        raise ValueError(f"cannot load {path}: not valid JSON{hint}: {error}") from None
+        raise ValueError(f"{owner}: cannot load {path}: not valid JSON{hint}: {error}") from None
     except RecursionError:
-        raise ValueError(f"cannot load {path}: the JSON is nested too deeply") from None
+        raise ValueError(f"{owner}: cannot load {path}: the JSON is nested too deeply") from None
+    except ValueError as error:  # _parse_int, _refuse_constant, the digit limit of int()
+        raise ValueError(f"{owner}: cannot load {path}: {error}") from None
+
+
+def _parse_int(text):
+    """A JSON integer, refused if no float can hold it (the weights become floats)."""
+    if len(text.lstrip("-")) > 300:
+        raise ValueError(f"a number of {len(text.lstrip('-'))} digits is too large for a float")
+    return int(text)
+
+
+def _parse_float(text):
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"the number {text[:20]} is too large for a float")
+    return number
+
+
+def _refuse_constant(name):
+    raise ValueError(f"the file holds {name}, which is not a finite number")
 
 
 def network_to_dict(network, include_optimizer=True):
     """``network`` (a ``barenn.network.Network``) as plain data, ready for JSON."""
+    if not all(hasattr(network, name) for name in ("layers", "loss", "optimizer", "fused")):
+        raise TypeError(f"network_to_dict: network must be a Network, got {describe(network)}")
     data = {
         "format": FORMAT, "version": FORMAT_VERSION, "barenn_version": __version__,
         "layers": [layer_to_dict(i, layer) for i, layer in enumerate(network.layers)],
@@ -190,6 +229,10 @@ def network_from_dict(network_class, data, source="the data"):
     def fail(reason):
         return ValueError(f"cannot load {source}: {reason}")
 
+    if not isinstance(network_class, type):
+        raise TypeError(f"network_from_dict: network_class must be a class (Network), "
+                        f"got {describe(network_class)}")
+
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise fail(f"not a barenn network file (expected \"format\": \"{FORMAT}\")")
     if data.get("version") != FORMAT_VERSION:
@@ -201,7 +244,7 @@ def network_from_dict(network_class, data, source="the data"):
             raise LoadError("\"layers\" must be a non-empty list")
         layers = [layer_from_dict(i, entry) for i, entry in enumerate(entries)]
         loss_name = data["loss"]
-        if loss_name not in LOSS_TYPES:
+        if not isinstance(loss_name, str) or loss_name not in LOSS_TYPES:
             raise LoadError(f"unknown loss {loss_name!r}; known: {', '.join(LOSS_TYPES)}")
         accuracy = data["accuracy"]
         network = network_class(layers, LOSS_TYPES[loss_name](), accuracy=accuracy["kind"],
@@ -219,8 +262,10 @@ def network_from_dict(network_class, data, source="the data"):
             state.setdefault("current_learning_rate", state.get("settings", {}).get("learning_rate"))
             state.setdefault("state", [])
             network.optimizer = from_state_dict(state, network.layers)
-    except (KeyError, TypeError, AttributeError) as error:
+    except (KeyError, TypeError, AttributeError, IndexError) as error:
         raise fail(f"missing or malformed entry ({type(error).__name__}: {error})") from None
+    except (OverflowError, RecursionError) as error:
+        raise fail(f"a value is out of range ({type(error).__name__}: {error})") from None
     except ValueError as error:  # LoadError, and the checks of the layers and optimizer
         raise fail(str(error)) from None
     return network

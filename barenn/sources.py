@@ -12,7 +12,9 @@ float rows; the numbers are the same as with the rows.
 [range(0, 2), range(2, 4), range(4, 5)]
 """
 
-from barenn.checks import ShapeError, check_type
+import re
+
+from barenn.checks import DATA_LIMIT, ShapeError, check_finite_rows, check_type, describe
 from barenn.matrix import format_shape, shape
 
 __all__ = ["is_source", "take_rows", "source_shape", "batch_indices", "check_data", "SOURCE_CHUNK"]
@@ -28,14 +30,37 @@ def is_source(X):
 
 
 def take_rows(X, indices):
-    """The samples of X at ``indices`` as a list of rows (from a source: ``X.batch``)."""
+    """The samples of X at ``indices`` as a list of rows (from a source: ``X.batch``,
+    whose rows are checked for NaN, infinity and values beyond ``DATA_LIMIT`` here,
+    as ``check_data`` checks a matrix of rows once and for all; a source whose
+    ``values_are_finite`` is True, such as ``MnistImages``, is trusted)."""
     if is_source(X):
-        return X.batch(indices)
-    return [X[i] for i in indices]
+        rows = X.batch(indices)
+        if getattr(X, "values_are_finite", False):
+            return rows  # bytes / 255 (MnistImages): nothing to check
+        try:
+            check_finite_rows("data source", "the batch", rows, limit=DATA_LIMIT)
+        except ValueError as error:  # name the sample, not the row of the batch
+            found = re.search(r"row (\d+)", str(error))
+            if found is None:
+                raise
+            sample = list(indices)[int(found.group(1))]
+            raise ValueError(str(error).replace(found.group(0), f"sample {sample}", 1)) from None
+        return rows
+    check_type("take_rows", "X", X, (list, tuple), "a list of rows or a data source")
+    try:
+        return [X[i] for i in indices]
+    except IndexError:
+        raise ValueError(f"take_rows: an index is out of range for the {len(X)} samples of X") from None
+    except TypeError:
+        raise TypeError(f"take_rows: indices must be whole numbers, got {describe(indices)}") from None
 
 
 def source_shape(where, X, name):
     """(samples, features) of a data source, checking one sample's row."""
+    if not is_source(X):
+        raise TypeError(f"{where}: {name} must be a data source with len() and "
+                        f"batch(indices), got {describe(X)}")
     rows = len(X)
     if rows == 0:
         return 0, 0
@@ -62,8 +87,14 @@ def batch_indices(n, batch_size, order=None):
 
 def check_data(where, X, y=None, names=("X", "y"), features=None):
     """The number of samples in X (rows or a data source), after checking that it
-    is not empty, that each sample has ``features`` values (when given) and that
-    ``y`` (when given) has one entry per sample. Errors name ``where``."""
+    is not empty, that each sample has ``features`` values (when given), that
+    ``y`` (when given) has one entry per sample, and that every value of X and y
+    is a finite number at most ``DATA_LIMIT`` (1e100) in size: a NaN is refused
+    with its row and column (ReLU would hide it, max(0, NaN) being 0). A data
+    source's samples are checked batch by batch (``take_rows``). Errors name ``where``."""
+    check_type(where, "names", names, (list, tuple), "a pair of names such as ('X', 'y')")
+    if len(names) != 2 or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"{where}: names must be a pair of names such as ('X', 'y'), got {names!r}")
     name = names[0]
     if is_source(X):
         rows, cols = source_shape(where, X, name)
@@ -79,10 +110,14 @@ def check_data(where, X, y=None, names=("X", "y"), features=None):
     if features is not None and cols != features:
         raise ShapeError(f"{where}: {name} has {cols} features per sample ({rows}x{cols}) but "
                          f"the network's first layer expects {features}")
+    if not is_source(X):
+        check_finite_rows(where, name, X, limit=DATA_LIMIT)
     if y is not None:
         check_type(where, names[1], y, (list, tuple),
                    "a list (class indices, one-hot rows or target rows)")
         if len(y) != rows:
             raise ValueError(f"{where}: {name} has {rows} samples but {names[1]} has "
                              f"{len(y)}; they must have one entry per sample")
+        check_finite_rows(where, names[1], [t if isinstance(t, (list, tuple)) else [t] for t in y],
+                          limit=DATA_LIMIT)
     return rows

@@ -9,7 +9,7 @@ from barenn._files import atomic_write_bytes, atomic_write_text
 
 
 def test_writes_text_and_leaves_no_temp_files(tmp_path):
-    path = tmp_path / "sub" / "model.json"
+    path = tmp_path / "sub" / "model.json"  # pictures and reports: the folder is made
     assert atomic_write_text(path, "{}\n") == str(path)
     assert path.read_text() == "{}\n"
     assert os.listdir(path.parent) == ["model.json"]
