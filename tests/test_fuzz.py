@@ -65,13 +65,6 @@ NOT_FUZZED = {
 # Escapes in files owned by other engineers: skipped here, each with who fixes it;
 # the fixes are spelled out in the hardening report (remove a line once it is fixed).
 KNOWN_ESCAPES = {
-    # barenn/fast/training.py (the fast tier's owner): a network, layer or layers
-    # argument that is not one raises AttributeError; relu_backward_through's raises
-    # RuntimeError instead of checks.OrderError.
-    "fast.training.train_step": "fast tier", "fast.training.forward": "fast tier",
-    "fast.training.backward": "fast tier", "fast.training.forward_layers": "fast tier",
-    "fast.training.backward_layers": "fast tier", "fast.training.dense_forward": "fast tier",
-    "fast.training.dense_backward": "fast tier", "fast.training.relu_backward_through": "fast tier",
     # barenn/rng.py (layers/rng owner): rng.shuffle(items, rng=<not a generator>) ->
     # AttributeError; NumpyLegacy.gauss(sigma=10**400) -> OverflowError.
     "rng.shuffle": "rng owner", "NumpyLegacy.gauss": "rng owner",
@@ -99,7 +92,6 @@ KNOWN_ESCAPES = {
 # "Dense.forward: ..."), except from these, whose messages are reported instead:
 NAMING_EXEMPT_PREFIXES = (
     "checks.",        # the checks themselves: their ``owner``/``where`` argument is the name
-    "fast.",          # the fast tier's owner (fixes listed in the hardening report)
     "rng.", "NumpyLegacy.", "History.", "layers.add_penalty_slope",   # layers/rng owner
     "plot.", "explore.", "lesson.",                                   # CLI and lessons owners
 )

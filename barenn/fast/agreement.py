@@ -19,6 +19,7 @@ from collections import namedtuple
 
 from barenn import matrix as reference
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
+from barenn.checks import check_int
 from barenn.datasets import spiral
 from barenn.fast import matrix as fast_matrix, training as fast
 from barenn.layers import Dense, Dropout
@@ -51,13 +52,16 @@ def largest_relative_difference(a, b):
     if len(xs) != len(ys) or _shape(a) != _shape(b):
         return math.inf, math.inf
     worst_abs = worst_rel = 0.0
-    for x, y in zip(xs, ys):
-        diff = abs(x - y)
-        if math.isnan(diff):
-            return math.nan, math.nan
-        scale = max(abs(x), abs(y))
-        worst_abs = max(worst_abs, diff)
-        worst_rel = max(worst_rel, diff / scale if scale else 0.0)
+    try:
+        for x, y in zip(xs, ys):
+            diff = abs(x - y)
+            if math.isnan(diff):
+                return math.nan, math.nan
+            scale = max(abs(x), abs(y))
+            worst_abs = max(worst_abs, diff)
+            worst_rel = max(worst_rel, diff / scale if scale else 0.0)
+    except OverflowError:
+        raise ValueError("largest_relative_difference: a number is too large for a float") from None
     return worst_abs, worst_rel
 
 
@@ -225,5 +229,6 @@ def _step_rows(seed):
 
 def fast_check_rows(seed=0):
     """Every "fast = reference" row (see the module docstring), inputs drawn from ``seed``."""
+    check_int("fast_check_rows", "seed", seed, low=0, high=None)
     rng = make_rng(f"agreement-{seed}")
     return _dot_rows(rng) + _dense_rows(rng) + _network_rows(seed) + _step_rows(seed)

@@ -46,7 +46,7 @@ from itertools import chain
 from operator import add
 from multiprocessing.connection import wait
 
-from barenn.checks import TrainingDiverged, check_int, check_loss
+from barenn.checks import TrainingDiverged, check_int, check_loss, check_type, describe
 from barenn.fast.training import backward, forward
 from barenn.layers import Dropout
 from barenn.sources import take_rows
@@ -68,6 +68,7 @@ def split(indices, parts):
     >>> split(list(range(7)), 3)
     [[0, 1, 2], [3, 4], [5, 6]]
     """
+    check_type("split", "indices", indices, (list, tuple, range), "a list of sample indices")
     check_int("split", "parts", parts, low=1, high=64)
     n = len(indices)
     size, extra = divmod(n, parts)
@@ -82,22 +83,36 @@ def split(indices, parts):
 def pack(matrices):
     """The numbers of ``matrices`` (row by row, one matrix after another) as the
     bytes of an ``array('d')``: what crosses between processes."""
+    check_type("pack", "matrices", matrices, (list, tuple), "a list of matrices")
     numbers = array("d")
-    for m in matrices:
-        for r in m:
-            if type(r) is list:
-                numbers.fromlist(r)  # a row at a time: about twice as fast as one long chain
-            else:
-                numbers.extend(r)
+    try:
+        for m in matrices:
+            for r in m:
+                if type(r) is list:
+                    numbers.fromlist(r)  # a row at a time: about twice as fast as one long chain
+                else:
+                    numbers.extend(r)
+    except TypeError:
+        raise TypeError(f"pack: matrices must be a list of matrices of numbers, got "
+                        f"{describe(matrices)}") from None
     return numbers.tobytes()
 
 
 def unpack(data, shapes):
     """The matrices that ``pack`` made, given their shapes [(rows, cols), ...]."""
+    check_type("unpack", "data", data, (bytes, bytearray), "the bytes pack made")
+    check_type("unpack", "shapes", shapes, (list, tuple), "a list of (rows, cols) pairs")
     numbers = array("d")
-    numbers.frombytes(data)
+    try:
+        numbers.frombytes(data)
+    except ValueError:
+        raise ValueError(f"unpack: {len(data)} bytes is not a whole number of 8-byte floats") from None
     matrices, offset = [], 0
-    for rows, cols in shapes:
+    for pair in shapes:
+        check_type("unpack", "shapes", pair, (list, tuple), "a list of (rows, cols) pairs")
+        if len(pair) != 2:
+            raise ValueError(f"unpack: each shape must be a (rows, cols) pair, got {describe(pair)}")
+        rows, cols = check_int("unpack", "rows", pair[0], low=0), check_int("unpack", "cols", pair[1], low=0)
         matrices.append([numbers[offset + i * cols: offset + (i + 1) * cols].tolist()
                          for i in range(rows)])
         offset += rows * cols

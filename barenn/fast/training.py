@@ -21,7 +21,17 @@ reference. It reads the network only through public names.
 """
 
 from barenn.activations import ReLU
-from barenn.checks import ShapeError, check_batch, check_dvalues, check_loss, entry_error
+from barenn.checks import (
+    OrderError,
+    ShapeError,
+    check_batch,
+    check_dvalues,
+    check_layers,
+    check_loss,
+    check_type,
+    describe,
+    entry_error,
+)
 from barenn.fast.matrix import dot, dot_add_row, dot_transposed, dot_transposed_where
 from barenn.history import TrainStep
 from barenn.layers import Dense, add_penalty_slope
@@ -31,8 +41,20 @@ __all__ = ["train_step", "forward", "backward", "forward_layers", "backward_laye
            "dense_forward", "dense_backward", "relu_backward_through"]
 
 
+def _check_network(owner, network):
+    if not all(hasattr(network, name) for name in ("layers", "loss", "optimizer", "backward_layers")):
+        raise TypeError(f"{owner}: network must be a Network, got {describe(network)}")
+
+
+def _check_layer_list(owner, layers):
+    check_type(owner, "layers", layers, (list, tuple), "a list of layers")
+    if layers:
+        check_layers(owner, layers)
+
+
 def dense_forward(layer, inputs):
     """``layer.forward(inputs)`` for a Dense layer: inputs · weights + biases in one pass."""
+    check_type("dense_forward", "layer", layer, Dense, "a Dense layer")
     rows, cols = check_batch("Dense.forward", inputs)
     if cols != layer.n_inputs:
         raise ShapeError(f"Dense.forward: this layer expects n_inputs={layer.n_inputs} "
@@ -49,6 +71,7 @@ def dense_forward(layer, inputs):
 def dense_backward(layer, dvalues, need_dinputs=True):
     """``layer.backward(dvalues)`` for a Dense layer; need_dinputs=False leaves
     dinputs out (``layer.dinputs`` and the result are then None)."""
+    check_type("dense_backward", "layer", layer, Dense, "a Dense layer")
     check_dvalues("Dense.backward", dvalues, layer.output, check_numbers=False)
     try:
         dweights = dot(transpose(layer.inputs), dvalues)
@@ -72,8 +95,10 @@ def relu_backward_through(relu, dense, dvalues):
     ``relu.dinputs`` (dense's own gradients come from ``dense_backward``).
     """
     where = "ReLU.backward"
+    check_type("relu_backward_through", "relu", relu, ReLU, "a ReLU")
+    check_type("relu_backward_through", "dense", dense, Dense, "a Dense layer")
     if relu.inputs is None:
-        raise RuntimeError(f"{where}: call forward() before backward()")
+        raise OrderError(f"{where}: call forward() before backward()")
     try:
         relu.dinputs = dot_transposed_where(dvalues, dense.weights, relu.inputs)
     except ShapeError as error:
@@ -86,6 +111,7 @@ def relu_backward_through(relu, dense, dvalues):
 def forward_layers(layers, X, training=False):
     """X through ``layers`` in order (each layer's ``forward``; Dense ones by
     ``dense_forward``); returns the last output."""
+    _check_layer_list("forward_layers", layers)
     output = X
     for layer in layers:
         if type(layer) is Dense:
@@ -100,6 +126,7 @@ def backward_layers(layers, dvalues):
     reverse, setting the same dweights and dbiases as each layer's ``backward``:
     a ReLU and the Dense after it in one pass, and no dinputs below the first layer
     with parameters (nothing uses them). Returns None."""
+    _check_layer_list("backward_layers", layers)
     stop = next((i for i, layer in enumerate(layers) if getattr(layer, "params", list)()),
                 len(layers))
     index = len(layers) - 1
@@ -121,12 +148,14 @@ def backward_layers(layers, dvalues):
 
 def forward(network, X, training=False):
     """``network.forward(X, training)`` with the fast Dense forward."""
+    _check_network("forward", network)
     return forward_layers(network.layers, X, training)
 
 
 def backward(network, output, y):
     """``network.backward(output, y)`` for training: the same gradients (dweights,
     dbiases) in every layer with parameters (see ``backward_layers``); returns None."""
+    _check_network("backward", network)
     return backward_layers(network.backward_layers(), network.loss_gradient(output, y))
 
 
@@ -134,6 +163,7 @@ def train_step(network, X_batch, y_batch):
     """``network.train_step(X_batch, y_batch)`` on the fast tier: forward, loss,
     backward, update; returns the same ``TrainStep(data_loss, regularization_loss,
     output)``. Raises TrainingDiverged, before any update, on a NaN or infinite loss."""
+    _check_network("train_step", network)
     if network.optimizer is None:
         raise ValueError("Network.train_step: no optimizer; pass optimizer=Adam(...) "
                          "(or another) to Network, or set network.optimizer")
