@@ -11,7 +11,7 @@ checks::
 
 Options every lesson understands:
 
-``--step``   wait for Enter before each step after the first. Only when the input is
+``--step``   wait for Enter before each step after the first (the prompt names it). Only when the input is
              a terminal: piped or test runs never wait, and end-of-input just goes on.
 ``--quick``  lessons that train use fewer epochs (``lesson.pick(full, quick)``).
 
@@ -109,6 +109,9 @@ class Lesson:
         if out is not None:
             parser.add_argument("--out", default=out, metavar="DIR",
                                 help=f"where to write the pictures (default ./{out}/)")
+        else:  # accepted by every lesson, so `barenn lesson N --out DIR` works for any N
+            parser.add_argument("--out", default=None, metavar="DIR",
+                                help="where to write pictures (this lesson draws none)")
         if options is not None:
             options(parser)
         self.args = options = parser.parse_args(argv)
@@ -138,13 +141,24 @@ class Lesson:
         self.steps += 1
         if self.stepping and self.steps > 1:
             try:
-                input(f"\n[Enter: step {self.steps}] ")
+                input(f"\n[Enter: step {self.steps}, {_lower_first(title)}] ")
             except EOFError:  # input ended: carry on without pausing again
                 self.stepping = False
         heading = f"Step {self.steps}: {title}"
         print()
         print(f"\033[1m{heading}\033[0m" if self._bold else heading)
         print("-" * len(heading))
+
+    def recap(self, saw, next_up):
+        """End the lesson: a short "what you saw" and "what comes next"."""
+        print()
+        heading = "What you saw"
+        print(f"\033[1m{heading}\033[0m" if self._bold else heading)
+        print("-" * len(heading))
+        print(textwrap.dedent(saw).strip("\n"))
+        print()
+        print(textwrap.fill("Next: " + " ".join(next_up.split()), width=78,
+                            subsequent_indent="  "))
 
     def say(self, text):
         """Print a paragraph of narration (indentation of a triple-quoted string removed)."""
@@ -181,6 +195,13 @@ class Lesson:
         shown = "0" if largest == 0 else f"{largest:.1e}"
         print(f"{self._tick} {name} agree (largest difference {shown})")
         return largest
+
+
+def _lower_first(title):
+    """"The backward pass" -> "the backward pass"; "L1 and L2" stays as it is."""
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
 
 
 def _can_encode(text, encoding):

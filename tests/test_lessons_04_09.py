@@ -1,4 +1,4 @@
-"""Lessons 04, 05, 06, 08 and 09 run as a learner runs them and print what they claim.
+"""Lessons 04, 05, 06, 09 and 10 run as a learner runs them and print what they claim.
 
 Each lesson is started as a subprocess from the repository root with ``-S`` (no
 site-packages) and without PYTHONPATH, so it runs from a clone on the standard
@@ -326,16 +326,16 @@ def test_lesson06_full_run_reaches_95_percent(quick_06, tmp_path):
     assert before_training(text) == before_training(quick_06[0])
 
 
-# --- lesson 08: regression ------------------------------------------------------------------
+# --- lesson 09: regression ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def quick_08(tmp_path_factory):
-    out = tmp_path_factory.mktemp("lesson08")
-    return run("08_regression.py", "--quick", "--out", str(out)), out
+def quick_09(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lesson09")
+    return run("09_regression.py", "--quick", "--out", str(out)), out
 
 
-def test_lesson08_he_initialization_keeps_the_signal(quick_08):
-    text, _ = quick_08
+def test_lesson09_he_initialization_keeps_the_signal(quick_09):
+    text, _ = quick_09
     assert number(text, "He's standard deviation for k = 32 inputs: sqrt(2 / 32)") == 0.25
     table = text.split("layer  0.01 * N(0, 1)")[1].split("\n\n")[0]
     rows = re.findall(r"^\s+(\d+)\s+(\S+)\s+(\d+\.\d+)$", table, re.MULTILINE)
@@ -349,8 +349,8 @@ def test_lesson08_he_initialization_keeps_the_signal(quick_08):
     assert all(0.5 < s < 2.0 for s in he)
 
 
-def test_lesson08_fits_the_curve(quick_08):
-    text, out = quick_08
+def test_lesson09_fits_the_curve(quick_09):
+    text, out = quick_09
     assert "✓ the validation MSE by hand and evaluate() agree" in text
     rows = re.findall(r"^\s+(\d+)\s+(\d+\.\d{4})\s+(\d+\.\d{4})$", text, re.MULTILINE)
     assert [int(r[0]) for r in rows] == [0, 1, 2, 3]
@@ -361,27 +361,27 @@ def test_lesson08_fits_the_curve(quick_08):
     val = number(text, "validation loss (MSE)")
     assert 0.005 < val < 0.09
     assert number(text, "train loss (MSE)") < 0.09
-    root = svg_root(out / "08_sinc_fit.svg")
+    root = svg_root(out / "09_sinc_fit.svg")
     labels = texts(root)
     for name in ("training points", "sin(x)/x", "network"):
         assert name in labels
 
 
-def test_lesson08_runs_the_same_twice(quick_08):
-    text, out = quick_08
-    assert run("08_regression.py", "--quick", "--out", str(out)) == text
+def test_lesson09_runs_the_same_twice(quick_09):
+    text, out = quick_09
+    assert run("09_regression.py", "--quick", "--out", str(out)) == text
 
 
-# --- lesson 09: binary classification -------------------------------------------------------
+# --- lesson 10: binary classification -------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def quick_09(tmp_path_factory):
-    out = tmp_path_factory.mktemp("lesson09")
-    return run("09_binary_classification.py", "--quick", "--out", str(out)), out
+def quick_10(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lesson10")
+    return run("10_binary_classification.py", "--quick", "--out", str(out)), out
 
 
-def test_lesson09_sigmoid_and_cross_entropy_by_hand(quick_09):
-    text, _ = quick_09
+def test_lesson10_sigmoid_and_cross_entropy_by_hand(quick_10):
+    text, _ = quick_10
     p = 1 / (1 + math.exp(-0.8))
     assert number(text, "p = sigmoid(z)") == pytest.approx(p, abs=5e-7)
     assert number(text, "loss = -ln p") == pytest.approx(-math.log(p), abs=5e-7)
@@ -389,8 +389,8 @@ def test_lesson09_sigmoid_and_cross_entropy_by_hand(quick_09):
     assert "✓ p - y and the gradient barenn backpropagates agree" in text
 
 
-def test_lesson09_thresholded_answers(quick_09):
-    text, out = quick_09
+def test_lesson10_thresholded_answers(quick_10):
+    text, out = quick_10
     assert "✓ our thresholded answers and predict_classes agree" in text
     assert "✓ the test accuracy by hand and evaluate() agree" in text
     for p, answer in re.findall(r"p = (\d\.\d{3}) -> class (\d)", text):
@@ -403,13 +403,13 @@ def test_lesson09_thresholded_answers(quick_09):
     # Measured after 20 epochs (--quick): about 0.86 on the test points.
     assert number(text, "test accuracy") >= 0.75
     assert number(text, "training accuracy") >= 0.75
-    root = svg_root(out / "09_moons_regions.svg")
+    root = svg_root(out / "10_moons_regions.svg")
     assert [g for g in root.iter(SVG + "g") if g.get("class") == "regions"]
 
 
-def test_lesson09_runs_the_same_twice(quick_09):
-    text, out = quick_09
-    assert run("09_binary_classification.py", "--quick", "--out", str(out)) == text
+def test_lesson10_runs_the_same_twice(quick_10):
+    text, out = quick_10
+    assert run("10_binary_classification.py", "--quick", "--out", str(out)) == text
 
 
 def test_lesson04_runs_the_same_twice(quick_04):

@@ -8,7 +8,7 @@ and then look at what it gets wrong: accuracy on the test set, a confusion matri
 and the misclassified digits themselves, in the terminal and as an SVG picture.
 
 Run from the repository root:
-    python lessons/10_real_digits.py [--step] [--quick] [--out DIR]
+    python lessons/11_real_digits.py [--step] [--quick] [--out DIR]
 """
 
 import os
@@ -31,7 +31,7 @@ from barenn.optimizers import Adam
 from barenn.plot import digits_grid_svg, terminal_digit
 
 DEFAULT_OUT = "barenn-out"
-PICTURE = "10_misclassified_digits.svg"
+PICTURE = "11_misclassified_digits.svg"
 FULL_EPOCHS = 16
 QUICK_EPOCHS = 2
 BATCH_SIZE = 64
@@ -71,7 +71,7 @@ def side_by_side(blocks, gap="   "):
 
 
 def main(argv=None):
-    lesson = Lesson("Lesson 10: real digits, 8x8 pixels", argv, out=DEFAULT_OUT)
+    lesson = Lesson("Lesson 11: real digits, 8x8 pixels", argv, out=DEFAULT_OUT)
     started = time.perf_counter()
 
     lesson.step("The data: 1,797 digits of 8x8 pixels")

@@ -1,4 +1,4 @@
-"""Lesson 07 runs as a learner runs it and prints the figures of the one-neuron graph.
+"""Lesson 08 runs as a learner runs it and prints the figures of the one-neuron graph.
 
 Started as a subprocess from the repository root with ``-S`` (no site-packages) and
 without PYTHONPATH, so it proves the lesson runs from a clone on the standard library
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSON = ROOT / "lessons" / "07_scalar_autograd.py"
+LESSON = ROOT / "lessons" / "08_scalar_autograd.py"
 PRINTED = 0.5e-4 + 1e-12  # numbers print with at most 4 decimals
 
 
@@ -42,8 +42,8 @@ def number(text, name):
 
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory):
-    out = tmp_path_factory.mktemp("lesson07") / "graph.svg"
-    return run("--out", str(out)), out
+    out = tmp_path_factory.mktemp("lesson08")
+    return run("--out", str(out)), out / "08_neuron_graph.svg"
 
 
 def test_forward_values(lesson):
@@ -109,6 +109,6 @@ def test_the_picture_is_written(lesson):
 
 
 def test_step_mode_without_a_terminal_runs_straight_through(tmp_path):
-    text = run("--step", "--out", str(tmp_path / "g.svg"))
+    text = run("--step", "--out", str(tmp_path))
     assert "Step 7: A picture of the graph" in text
-    assert (tmp_path / "g.svg").exists()
+    assert (tmp_path / "08_neuron_graph.svg").exists()

@@ -7,7 +7,7 @@ hand and check barenn agrees, then train a small network on the two-moons data a
 read its answers with a threshold of 0.5.
 
 Run from the repository root:
-    python lessons/09_binary_classification.py [--step] [--quick] [--out DIR]
+    python lessons/10_binary_classification.py [--step] [--quick] [--out DIR]
 """
 
 import math
@@ -30,13 +30,13 @@ from barenn.optimizers import Adam
 from barenn.plot import scatter_svg
 
 DEFAULT_OUT = "barenn-out"
-PICTURE = "09_moons_regions.svg"
+PICTURE = "10_moons_regions.svg"
 FULL_EPOCHS = 150
 QUICK_EPOCHS = 20
 
 
 def main(argv=None):
-    lesson = Lesson("Lesson 09: binary classification", argv, out=DEFAULT_OUT)
+    lesson = Lesson("Lesson 10: binary classification", argv, out=DEFAULT_OUT)
 
     lesson.step("Sigmoid and binary cross-entropy for one sample, by hand")
     lesson.say("""

@@ -6,13 +6,12 @@ rule, then let barenn's Value build the same graph and run backward(), then push
 same neuron through the matrix engine (Dense + Tanh), and check that all of them
 agree. Last, the graph is drawn as an SVG picture, with no tools beyond Python.
 
-Run from the repository root:  python lessons/07_scalar_autograd.py [--step] [--out FILE]
+Run from the repository root:  python lessons/08_scalar_autograd.py [--step] [--out DIR]
 """
 
 import math
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 try:
@@ -29,7 +28,8 @@ from barenn.lesson import Lesson, fmt
 from barenn.losses import MeanSquaredError
 from barenn.matrix import column
 
-DEFAULT_OUT = os.path.join(tempfile.gettempdir(), "barenn-lesson07-graph.svg")
+DEFAULT_OUT = "barenn-out"
+PICTURE = "08_neuron_graph.svg"
 
 
 def build_neuron(x1, x2, w1, w2, b):
@@ -46,14 +46,8 @@ def build_neuron(x1, x2, w1, w2, b):
     return nodes
 
 
-def graph_option(parser):
-    parser.add_argument("--out", default=DEFAULT_OUT, metavar="FILE",
-                        help=f"where to write the graph as SVG (default {DEFAULT_OUT})")
-
-
 def main(argv=None):
-    lesson = Lesson("Lesson 07: a scalar autograd engine", argv, options=graph_option)
-    options = lesson.args
+    lesson = Lesson("Lesson 08: a scalar autograd engine", argv, out=DEFAULT_OUT)
 
     lesson.step("The forward pass, one operation at a time")
     lesson.say("""
@@ -192,7 +186,7 @@ def main(argv=None):
 
     lesson.step("A picture of the graph")
     nodes_drawn = out.topological_order()
-    path = out.to_svg(options.out)
+    path = out.to_svg(os.path.join(lesson.out, PICTURE))
     print(f"wrote {os.path.abspath(path)}")
     print(f"{len(nodes_drawn)} values, {sum(1 for v in nodes_drawn if v.op)} operations; "
           "open it in a browser. Each box shows label | data | grad.")

@@ -18,7 +18,7 @@ the directory in the BARENN_MNIST environment variable, or ../shared/datasets/mn
 next to the repository when that exists; without them it says how to get them.
 
 Run from the repository root:
-    python lessons/11_mnist.py [--step] [--quick] [--data DIR] [--epochs N] [--workers N]
+    python lessons/12_mnist.py [--step] [--quick] [--data DIR] [--epochs N] [--workers N]
 """
 
 import argparse
@@ -114,8 +114,8 @@ def explain_missing(directory, how):
     print("         python -c \"from barenn.realdata import download_mnist; "
           "download_mnist('mnist', log=print)\"")
     print("  2. or copy them by hand into a directory (compressed or not).")
-    print("Then run:  python lessons/11_mnist.py --data mnist")
-    print("       or: BARENN_MNIST=mnist python lessons/11_mnist.py")
+    print("Then run:  python lessons/12_mnist.py --data mnist")
+    print("       or: BARENN_MNIST=mnist python lessons/12_mnist.py")
 
 
 def dense_product(rows, columns):
@@ -159,7 +159,7 @@ def largest_difference(a, b):
 
 
 def main(argv=None):
-    lesson = Lesson("Lesson 11: MNIST in pure Python", argv, options=mnist_options)
+    lesson = Lesson("Lesson 12: MNIST in pure Python", argv, options=mnist_options)
     chosen = lesson.args
     directory, how = find_data(chosen.data)
     if not has_mnist(directory):

@@ -9,7 +9,7 @@ through shuffled mini-batches, and a validation set the network never trains on
 tells whether it learns the curve or the noise.
 
 Run from the repository root:
-    python lessons/08_regression.py [--step] [--quick] [--out DIR]
+    python lessons/09_regression.py [--step] [--quick] [--out DIR]
 """
 
 import math
@@ -33,7 +33,7 @@ from barenn.optimizers import Adam
 from barenn.plot import line_chart_svg
 
 DEFAULT_OUT = "barenn-out"
-PICTURE = "08_sinc_fit.svg"
+PICTURE = "09_sinc_fit.svg"
 FULL_EPOCHS = 60
 QUICK_EPOCHS = 4
 HIDDEN = [32, 32, 32]   # three hidden ReLU layers
@@ -48,7 +48,7 @@ def spread(matrix):
 
 
 def main(argv=None):
-    lesson = Lesson("Lesson 08: regression with a deep ReLU network", argv, out=DEFAULT_OUT)
+    lesson = Lesson("Lesson 09: regression with a deep ReLU network", argv, out=DEFAULT_OUT)
 
     lesson.step("Why deep ReLU networks need He initialization")
     lesson.say("""
