@@ -164,6 +164,13 @@ class Lesson:
         """Print a paragraph of narration (indentation of a triple-quoted string removed)."""
         print(textwrap.dedent(text).strip("\n"))
 
+    def tell(self, text, width=78):
+        """Like ``say``, but each paragraph (blank-line separated) is refilled to
+        ``width`` columns: for narration with numbers filled in by the run."""
+        paragraphs = textwrap.dedent(text).strip("\n").split("\n\n")
+        print("\n\n".join(textwrap.fill(" ".join(p.split()), width=width,
+                                         break_on_hyphens=False) for p in paragraphs))
+
     def show(self, name, value, digits=4):
         """Print a number (``z = 6.0``), a vector (``x = [1, -2, 3]``) or a matrix with
         its shape (``weights (3x1):`` and then its rows, columns aligned)."""
