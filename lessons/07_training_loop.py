@@ -162,10 +162,12 @@ def main(argv=None):
         {fmt(last_loss)}, {"lower" if last_loss < first_loss else "not lower"}; plain
         SGD creeps down slowly here (lesson 04 races the faster optimizers).""")
     if epochs == WALKTHROUGH_EPOCHS:
-        print("The walkthrough's last line is epoch: 10000,loss: 0.860,accuracy: 0.600")
-        lesson.say("""
-            (numpy computes in float32 and barenn in float64; after 10,000 updates
-            the rounding differences have grown, so the two runs may differ.)""")
+        print("the walkthrough printed: epoch: 10000,loss: 0.860,accuracy: 0.600")
+        lesson.tell(f"""
+            Ours ends at loss {last_loss:.3f}, accuracy {mine[-1][1]:.3f}. The first
+            line agrees to every digit; the last does not, because numpy computes
+            in float32 and barenn in float64, and 10,000 updates of plain SGD
+            amplify those rounding differences (lesson 06 says more).""")
 
     lesson.step("Network.fit runs the very same loop")
     lesson.say("""
@@ -229,6 +231,8 @@ def main(argv=None):
     lesson.agree(".grad and the sum of the steps' gradients",
                  bad[-1][2], math.fsum(step[1] for step in bad), tol=1e-9)
     grew = bad[-1][3] / bad[0][3]
+
+    lesson.step("Why the weights keep growing")
     lesson.tell(f"""
         The loss reaches {fmt(bad[-1][0])}, yet the weights keep growing: size
         {bad[0][3]:.2f} after step 0, {bad[-1][3]:.2f} after step {SCALAR_STEPS - 1}

@@ -148,4 +148,7 @@ def test_the_walkthroughs_10000_epochs():
     assert lines[0] == (1.099, 0.360)
     assert 10000 in lines
     assert "✓ all 10001 losses, loop and fit agree (largest difference 0)" in text
-    assert "epoch: 10000,loss: 0.860,accuracy: 0.600" in text  # the walkthrough's own line
+    # Measured: barenn's float64 run ends at 0.839 / 0.627, the walkthrough's float32
+    # run at 0.860 / 0.600.
+    assert lines[10000] == (0.839, 0.627)
+    assert "Ours ends at loss 0.839, accuracy 0.627." in " ".join(text.split())
