@@ -171,6 +171,13 @@ class Lesson:
         print("\n\n".join(textwrap.fill(" ".join(p.split()), width=width,
                                          break_on_hyphens=False) for p in paragraphs))
 
+    def block(self, text, width=78):
+        """Print ready-made text (e.g. ``network.summary()``) as it is, except that a
+        line wider than ``width`` is broken at spaces, continuing indented."""
+        for line in text.splitlines():
+            print(textwrap.fill(line, width=width, subsequent_indent="    ",
+                                break_on_hyphens=False) if len(line) > width else line)
+
     def show(self, name, value, digits=4):
         """Print a number (``z = 6.0``), a vector (``x = [1, -2, 3]``) or a matrix with
         its shape (``weights (3x1):`` and then its rows, columns aligned)."""

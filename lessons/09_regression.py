@@ -96,7 +96,7 @@ def main(argv=None):
     layers += [Dense(width, 1, init="he", seed=10 + len(HIDDEN)), Linear()]
     network = Network(layers, loss=MeanSquaredError(),
                       optimizer=Adam(learning_rate=0.01, decay=1e-2))
-    print(network.summary())
+    lesson.block(network.summary())
     lesson.say(f"""
         Mini-batches of {BATCH_SIZE}: each epoch shuffles the training points and makes
         one Adam step per batch of {BATCH_SIZE}, {len(X_train) // BATCH_SIZE} steps an epoch.

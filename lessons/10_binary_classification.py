@@ -84,7 +84,7 @@ def main(argv=None):
                        Dense(16, 16, init="he", seed=2), ReLU(),
                        Dense(16, 1, init="xavier", seed=3), Sigmoid()],
                       loss=BinaryCrossEntropy(), optimizer=Adam(learning_rate=0.02, decay=1e-4))
-    print(network.summary())
+    lesson.block(network.summary())
     history = network.fit(X_train, y_train, epochs=epochs, verbose=0)
     for epoch in sorted({0, epochs // 3, 2 * epochs // 3, epochs - 1}):
         print(f"epoch {epoch:>4}: loss {history.loss[epoch]:.4f}, "

@@ -105,7 +105,7 @@ def main(argv=None):
                        Dense(64, 10, init="he", seed=2), Softmax()],
                       loss=CategoricalCrossEntropy(),
                       optimizer=Adam(learning_rate=LEARNING_RATE, decay=DECAY))
-    print(network.summary())
+    lesson.block(network.summary())
     lesson.say("""
         He initialization (weights drawn with standard deviation sqrt(2 / 64)) suits
         ReLU layers. The output has one neuron per digit; softmax turns the ten

@@ -231,7 +231,7 @@ def main(argv=None):
                        Dense(HIDDEN, 10, init="he", seed=2), Softmax()],
                       loss=CategoricalCrossEntropy(),
                       optimizer=Adam(learning_rate=LEARNING_RATE, decay=DECAY))
-    print(network.summary())
+    lesson.block(network.summary())
     batch_size = lesson.pick(BATCH_SIZE, QUICK_BATCH_SIZE)
     batches = -(-len(images) // batch_size)
     lesson.say(f"""

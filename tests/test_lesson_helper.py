@@ -231,3 +231,21 @@ def test_recap_says_what_was_seen_and_what_comes_next(capsys):
 
 def test_every_lesson_accepts_out(capsys):
     assert make(capsys, ["--out", "somewhere"]).out == "somewhere"
+
+
+def test_block_breaks_only_the_lines_too_wide(capsys):
+    lesson = make(capsys, [])
+    lesson.block("short line\n" + "word " * 30)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "short line"
+    assert all(len(line) <= 78 for line in out) and out[2].startswith("    word")
+
+
+def test_tell_refills_paragraphs(capsys):
+    lesson = make(capsys, [])
+    lesson.tell("""
+        one two
+        three
+
+        four""")
+    assert capsys.readouterr().out.splitlines() == ["one two three", "", "four"]
