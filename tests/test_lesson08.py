@@ -70,7 +70,24 @@ def test_gradients_by_hand_and_by_backward(lesson):
     assert number(text, "do/dw2 = do/d(x2*w2) * x2") == 0.0
     numeric = number(text, "numeric slopes of x1, x2, w1, w2, b")
     assert numeric == pytest.approx([-1.5, 0.5, 1.0, 0.0, 0.5], abs=1e-6)
-    assert "topological order: x1, w1, x1*w1, x2, w2, x2*w2, s, b, n, o" in text
+    order = "x1, w1, x1*w1, x2, w2, x2*w2, x1*w1 + x2*w2, b, n, o"
+    assert f"topological_order(): {order}" in text
+    # backward's own order: the reverse, one gradient a line
+    visited = re.search(r"backward visits them in reverse:\n((?:\S+\.grad = .*\n){10})",
+                        text).group(1)
+    names = [line.split(".grad")[0] for line in visited.splitlines()]
+    assert names == ["o", "n", "b", "s", "x2*w2", "w2", "x2", "x1*w1", "w1", "x1"]
+    assert [n if n != "s" else "x1*w1 + x2*w2" for n in reversed(names)] == order.split(", ")
+
+
+def test_the_walkthroughs_first_graph(lesson):
+    text, _ = lesson
+    assert "e = -6.0, d = 4.0, L = -8.0" in text
+    rows = dict((r[0], (float(r[1]), float(r[2]))) for r in
+                re.findall(r"^\s+([a-f])\s+(-?\d+\.\d+)\s+(-?\d+\.\d+)$", text, re.MULTILINE))
+    expected = {"a": 6.0, "b": -4.0, "c": -2.0, "d": -2.0, "e": -2.0, "f": 4.0}
+    assert {k: v[0] for k, v in rows.items()} == expected
+    assert {k: v[1] for k, v in rows.items()} == expected
 
 
 def test_every_agreement_is_printed(lesson):
@@ -103,12 +120,24 @@ def test_the_picture_is_written(lesson):
     assert f"wrote {out}" in text
     root = ET.parse(out).getroot()
     shown = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
-    for name in ("x1", "x2", "w1", "w2", "b", "x1*w1", "x2*w2", "s", "n", "o", "tanh"):
+    for name in ("x1", "x2", "w1", "w2", "b", "x1*w1", "x2*w2", "x1*w1 + x2*w2", "n", "o",
+                 "tanh"):
         assert name in shown, name
     assert "grad -1.5000" in shown and "data 0.7071" in shown
 
 
 def test_step_mode_without_a_terminal_runs_straight_through(tmp_path):
     text = run("--step", "--out", str(tmp_path))
-    assert "Step 7: A picture of the graph" in text
+    assert "Step 9: A picture of the graph" in text
     assert (tmp_path / "08_neuron_graph.svg").exists()
+
+
+def test_barenn_lesson_passes_out_on(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONIOENCODING"] = "utf-8"
+    result = subprocess.run([sys.executable, "-m", "barenn", "lesson", "8", "--out",
+                             str(tmp_path / "pictures")], cwd=ROOT, env=env,
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                            encoding="utf-8", timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "pictures" / "08_neuron_graph.svg").is_file()
