@@ -22,82 +22,11 @@ Inputs are never modified; every result is a new list of lists.
 """
 
 import math
-from itertools import chain
 
-from barenn.matrix import (
-    ShapeError,
-    argmax,
-    column,
-    copy,
-    diagflat,
-    dot,
-    dot_transposed_where,
-    outer,
-    shape,
-    subtract,
-)
+from barenn.checks import ShapeError, check_batch, check_dvalues, entry_error
+from barenn.matrix import argmax, column, copy, diagflat, dot, outer, subtract
 
 __all__ = ["ReLU", "Sigmoid", "Tanh", "Softmax", "Linear", "softmax_jacobian", "sigmoid"]
-
-
-def _batch_shape(where, m, columns=None):
-    """Shape of the batch ``m`` after checking it is a usable batch for ``where``.
-
-    Raises ShapeError for ragged or empty batches, or (if ``columns`` is given) when
-    the number of columns differs. Shared by the layers, activations and losses so
-    every part words these errors the same way.
-    """
-    rows, cols = _shape(where, m)
-    if rows == 0 or cols == 0:
-        raise ShapeError(f"{where}: got an empty batch ({rows}x{cols}); "
-                         "a batch needs at least one sample with at least one value")
-    if columns is not None and cols != columns:
-        raise ShapeError(f"{where}: expected {columns} columns, got a {rows}x{cols} matrix")
-    return rows, cols
-
-
-def _shape(where, m):
-    """``shape(m)``, with errors that also name the part that was handed ``m``."""
-    try:
-        return shape(m)
-    except ShapeError as error:
-        raise ShapeError(f"{where}: {error}") from None
-    except TypeError as error:
-        raise TypeError(f"{where}: {error}") from None
-
-
-def _not_numbers(where, m, what="inputs"):
-    """A TypeError naming the first entry of ``m`` that is not a real number."""
-    for i, r in enumerate(m):
-        for j, x in enumerate(r):
-            if isinstance(x, bool) or not isinstance(x, (int, float)):
-                return TypeError(f"{where}: {what} must be real numbers; "
-                                 f"entry [{i}][{j}] is {x!r} ({type(x).__name__})")
-    return TypeError(f"{where}: {what} must be real numbers")
-
-
-def _same_shape(where, dvalues, output, check_numbers=True):
-    """Check that ``dvalues`` has the shape of the output it is the gradient of.
-
-    check_numbers=False leaves out the check that every element is a number, for
-    a backward pass whose arithmetic touches every element of dvalues anyway (a
-    non-number then raises TypeError there, to be named by ``_not_numbers``).
-    """
-    if output is None:
-        raise RuntimeError(f"{where}: call forward() before backward()")
-    expected = (len(output), len(output[0]))  # forward made it: a non-empty matrix
-    got = _shape(where, dvalues)
-    if got != expected:
-        raise ShapeError(f"{where}: dvalues must have the output's shape "
-                         f"{expected[0]}x{expected[1]}, got {got[0]}x{got[1]}")
-    if check_numbers:
-        # One sum over all elements (in C) rejects non-numbers even where a
-        # backward pass would not touch them (ReLU ignores dvalues wherever its
-        # input was <= 0).
-        try:
-            sum(chain.from_iterable(dvalues))
-        except TypeError:
-            raise _not_numbers(where, dvalues, "dvalues") from None
 
 
 def sigmoid(x):
@@ -142,23 +71,23 @@ class Activation:
     def forward(self, inputs, training=True):
         """Apply the activation to every sample of ``inputs`` (n x k); return n x k."""
         name = f"{type(self).__name__}.forward"
-        _batch_shape(name, inputs)
+        check_batch(name, inputs)
         try:
             output = self._forward(inputs)
         except TypeError:
-            raise _not_numbers(name, inputs) from None
+            raise entry_error(name, inputs) from None
         self.inputs = inputs
         self.output = output
         return output
 
     def backward(self, dvalues):
         """Given dL/d(output) (n x k), set and return ``self.dinputs`` (n x k)."""
-        _same_shape(f"{type(self).__name__}.backward", dvalues, self.output,
-                    check_numbers=not self.backward_touches_every_dvalue)
+        check_dvalues(f"{type(self).__name__}.backward", dvalues, self.output,
+                      check_numbers=not self.backward_touches_every_dvalue)
         try:
             self.dinputs = self._backward(dvalues)
         except TypeError:
-            raise _not_numbers(f"{type(self).__name__}.backward", dvalues, "dvalues") from None
+            raise entry_error(f"{type(self).__name__}.backward", dvalues, "dvalues") from None
         return self.dinputs
 
 
@@ -180,29 +109,6 @@ class ReLU(Activation):
     def _backward(self, dvalues):
         return [[d if x > 0.0 else 0.0 for d, x in zip(dr, xr)]
                 for dr, xr in zip(dvalues, self.inputs)]
-
-    def backward_through(self, dense, dvalues):
-        """This ReLU's backward pass taken through ``dense``, the Dense layer right after it.
-
-        ``dvalues`` is dL/d(dense's output). The result is what
-        ``self.backward(dense's dinputs)`` gives, dense's dinputs being
-        dvalues · weightsᵀ, but in one pass that computes a product only where
-        this ReLU's input was positive (``barenn.matrix.dot_transposed_where``):
-        the others would be set to 0 anyway. Same numbers, about half the
-        products, and no second pass. Sets and returns ``self.dinputs``; dense's
-        own gradients come from ``dense.backward(dvalues, need_dinputs=False)``.
-        (``Network`` does both when a ReLU feeds a Dense layer.)
-        """
-        where = "ReLU.backward_through"
-        if self.inputs is None:
-            raise RuntimeError(f"{where}: call forward() before backward_through()")
-        try:
-            self.dinputs = dot_transposed_where(dvalues, dense.weights, self.inputs)
-        except ShapeError as error:
-            raise ShapeError(f"{where}: {error}") from None
-        except TypeError:
-            raise _not_numbers(where, dvalues, "dvalues") from None
-        return self.dinputs
 
 
 class Sigmoid(Activation):
@@ -263,7 +169,7 @@ def softmax_jacobian(s):
     try:
         return subtract(diagflat(s), outer(s, s))
     except TypeError:
-        raise _not_numbers("softmax_jacobian", [list(s)], "s") from None
+        raise entry_error("softmax_jacobian", [list(s)], "s") from None
 
 
 class Softmax(Activation):

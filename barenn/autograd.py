@@ -51,10 +51,15 @@ number <= 0 raises ``ValueError``; ``exp`` beyond the float range raises
 ``OverflowError``; dividing by zero raises ``ZeroDivisionError``; a negative base with a
 non-integer number exponent, or with a ``Value`` exponent (whose derivative needs
 ``ln(base)``), raises ``ValueError``.
+
+Lesson 08 (scalar autograd) builds this engine step by step. Pictures of a graph are
+``barenn.graph.to_svg(value)`` and ``barenn.graph.to_dot(value)``.
 """
 
 import math
 import numbers
+
+from barenn.checks import check_number, check_type
 
 __all__ = ["Value"]
 
@@ -62,22 +67,16 @@ __all__ = ["Value"]
 _EXP_LIMIT = math.log(1.7976931348623157e308)
 
 
-def _as_float(x, what):
-    """Return ``x`` as a float if it is a real number, else raise a clear TypeError."""
-    if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return float(x)
-    raise TypeError(
-        f"{what}: expected a number (int or float) or a Value, got {type(x).__name__} {x!r}"
-    )
+def _as_float(x, owner, name, expected="a number (int or float) or a Value"):
+    """``x`` as a float if it is a real number (not a bool), else barenn.checks' TypeError."""
+    return float(check_type(owner, name, x, numbers.Real, expected))
 
 
 def _as_value(other, op):
     """Wrap a plain number as a constant leaf Value so it shows in the graph."""
-    if type(other) is Value:
-        return other
     if isinstance(other, Value):
         return other
-    return Value(_as_float(other, f"Value {op} ..."))
+    return Value(_as_float(other, f"Value {op}", "the other operand"))
 
 
 def _power_dbase(a, n):
@@ -94,7 +93,8 @@ def _power_dbase(a, n):
 
 
 class Value:
-    """One number in a computation graph, with its gradient.
+    """One number in a computation graph, with its gradient (taught in lesson 08,
+    scalar autograd).
 
     ``Value(data, label="")``: ``data`` is any real number (stored as a float),
     ``label`` is a name used in ``repr`` and in graph pictures. ``grad`` starts at 0.0
@@ -113,7 +113,7 @@ class Value:
 
     def __init__(self, data, label="", _op="", _a=None, _da=0.0, _b=None, _db=0.0):
         if type(data) is not float:
-            data = _as_float(data, "Value(data)")
+            data = _as_float(data, "Value", "data", "a number (int or float)")
         self.data = data
         self.grad = 0.0
         self.label = label
@@ -197,7 +197,7 @@ class Value:
     def __pow__(self, other):
         if isinstance(other, Value):
             return self._pow_value(other)
-        n = _as_float(other, "Value ** ...")
+        n = _as_float(other, "Value **", "the exponent")
         a = self.data
         if a < 0 and not n.is_integer():
             raise ValueError(
@@ -316,7 +316,8 @@ class Value:
         return order
 
     def backward(self, gradient=1.0):
-        """Add d(self)/d(node) * gradient to ``grad`` of every node self was made from.
+        """Add d(self)/d(node) * gradient to ``grad`` of every node self was made from
+        (the chain rule, backwards through the graph: lesson 08, scalar autograd).
 
         ``gradient`` is d(final)/d(self), 1.0 when self is the final result (the loss).
         Gradients accumulate across calls; see the module docstring and :meth:`zero_grad`.
@@ -326,7 +327,7 @@ class Value:
         # grad left over from an earlier call is never pushed through the graph again.
         for node in order:
             node._g = 0.0
-        self._g = float(gradient)
+        self._g = check_number("Value.backward", "gradient", gradient)
         for node in reversed(order):
             g = node._g
             node.grad += g
@@ -342,21 +343,3 @@ class Value:
         """Set ``grad`` to 0.0 on this value and on every value it was made from."""
         for node in self.topological_order():
             node.grad = 0.0
-
-    # ---- pictures (see barenn.graph) ----
-
-    def to_dot(self):
-        """The graph that made this value as Graphviz DOT text (see barenn.graph.to_dot)."""
-        from barenn import graph
-        return graph.to_dot(self)
-
-    def to_svg(self, path=None):
-        """The graph drawn as SVG text; with a ``path``, the picture is written there
-        atomically and the path is returned instead (see barenn.graph.to_svg)."""
-        from barenn import graph
-        return graph.to_svg(self, path)
-
-    def _repr_svg_(self):
-        """Jupyter shows the graph inline (small graphs only; big ones fall back to repr)."""
-        from barenn import graph
-        return graph.notebook_svg(self)

@@ -26,9 +26,10 @@ True
 
 from collections import namedtuple
 
-from barenn import check
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
 from barenn.autograd import Value
+from barenn.checks import check_choice, check_int
+from barenn.compare import CheckRow, compare
 from barenn.layers import Dense, regularization_loss
 from barenn.losses import (
     EPSILON,
@@ -59,6 +60,9 @@ __all__ = [
 # rounding (about 1e-16 per operation); 1e-9 is far above that and far below any real
 # mistake.
 TOLERANCE = 1e-9
+
+# The kinds of output random_case makes (and engines_check_row checks).
+CHECK_OUTPUTS = ("mse", "mae", "bce", "softmax", "fused")
 
 # Matrix-engine activation class -> the scalar engine's name for the same function.
 _SCALAR_ACTIVATION = {ReLU: "relu", Sigmoid: "sigmoid", Tanh: "tanh", Linear: "linear"}
@@ -272,7 +276,7 @@ def compare_engines(layers, loss, inputs, y):
     largest = abs(matrix_loss - scalar_loss)
     for (mw, mb), (sw, sb) in zip(matrix_gradients, scalar_gradients):
         for m, s in ((mw, sw), (mb, sb)):
-            largest = max(largest, check.compare(m, s).max_abs)
+            largest = max(largest, compare(m, s).max_abs)
     return EngineComparison(matrix_loss, scalar_loss, matrix_gradients, scalar_gradients, largest)
 
 
@@ -286,8 +290,14 @@ def random_case(seed, activations=("tanh", "relu", "sigmoid", "linear"), output=
     Weights and biases are drawn from [-1, 1] (not the tiny walkthrough init, so every
     activation works away from its linear middle). Returns ``(layers, loss, inputs, y)``.
     """
-    rng = make_rng(seed)
+    check_choice("random_case", "output", output, CHECK_OUTPUTS)
     by_name = {name: cls for cls, name in _SCALAR_ACTIVATION.items()}
+    activations = tuple(activations)
+    if not activations:
+        raise ValueError("random_case: activations must name at least one activation, got ()")
+    for i, name in enumerate(activations):
+        check_choice("random_case", f"activations[{i}]", name, tuple(by_name))
+    rng = make_rng(seed, owner="random_case")
     n_inputs = rng.randint(1, 4)
     hidden = [rng.randint(1, 5) for _ in range(rng.randint(1, 3))]
     n_outputs = rng.randint(2, 3) if output in ("softmax", "fused") else rng.randint(1, 3)
@@ -323,13 +333,7 @@ def random_case(seed, activations=("tanh", "relu", "sigmoid", "linear"), output=
     elif output == "fused":
         loss = SoftmaxCrossEntropy()
         y = [rng.randrange(n_outputs) for _ in range(batch)]
-    else:
-        raise ValueError(f"random_case: unknown output {output!r}; expected 'mse', 'mae', "
-                         "'bce', 'softmax' or 'fused'")
     return layers, loss, inputs, y
-
-
-CHECK_OUTPUTS = ("mse", "mae", "bce", "softmax", "fused")
 
 
 def engines_check_row(seed=0, cases=10):
@@ -338,8 +342,9 @@ def engines_check_row(seed=0, cases=10):
     Runs :func:`compare_engines` on ``cases`` random networks and batches for each
     kind of output (see :func:`random_case`), drawn from ``seed``. Passes when the
     losses and every weight and bias gradient agree within ``TOLERANCE`` (absolute).
-    Returns a ``barenn.check.CheckRow``.
+    Returns a ``barenn.compare.CheckRow``; ``barenn.check.run_checks`` includes it.
     """
+    check_int("engines_check_row", "cases", cases, low=1)
     max_abs = max_rel = 0.0
     passed = True
     for k in range(cases):
@@ -351,13 +356,8 @@ def engines_check_row(seed=0, cases=10):
             for (mw, mb), (sw, sb) in zip(result.matrix_gradients, result.scalar_gradients):
                 pairs += [(mw, sw), (mb, sb)]
             for a, b in pairs:
-                c = check.compare(a, b, atol=TOLERANCE, rtol=0.0)
+                c = compare(a, b, atol=TOLERANCE, rtol=0.0)
                 passed = passed and c.passed  # a NaN anywhere fails (and max() would hide it)
                 max_abs = max(max_abs, c.max_abs)
                 max_rel = max(max_rel, c.max_rel)
-    return check.CheckRow("scalar engine vs matrix engine", max_abs, max_rel, passed)
-
-
-# ``python -m barenn check`` picks this row up when it imports this module
-# (barenn.check.PLUGIN_MODULES / register_check).
-check.register_check(engines_check_row)
+    return CheckRow("scalar engine vs matrix engine", max_abs, max_rel, passed)

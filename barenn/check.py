@@ -12,8 +12,9 @@ To check a part with several outputs we reduce them to one number with fixed ran
 weights G (same shape as the output): f = Σ output · G. Then df/d(output) = G, so
 ``backward(G)`` must give exactly df/d(inputs) and df/d(parameters).
 
-More rows can be plugged in (the scalar autograd engine's cross-check, say): see
-``register_check`` and ``PLUGIN_MODULES``.
+``run_checks`` also runs the scalar engine against the matrix engine
+(``barenn.bridge.engines_check_row``), and any row function added with
+``register_check``.
 
 >>> from barenn.activations import Tanh
 >>> row = check_layer(Tanh(), [[0.5, -1.0], [2.0, 0.1]], seed=1)
@@ -22,11 +23,9 @@ More rows can be plugged in (the scalar autograd engine's cross-check, say): see
 """
 
 import argparse
-import importlib
 import inspect
 import math
 import random
-from collections import namedtuple
 
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
 from barenn.layers import Dense, Dropout, regularization_loss
@@ -37,7 +36,11 @@ from barenn.losses import (
     MeanSquaredError,
     SoftmaxCrossEntropy,
 )
-from barenn.matrix import ShapeError, copy, multiply, shape, sum_all
+from barenn.bridge import engines_check_row
+from barenn.fast.agreement import TOLERANCE as FAST_TOLERANCE, fast_check_rows
+from barenn.checks import ShapeError, check_int, check_number, describe
+from barenn.compare import ATOL, RTOL, CheckRow, Comparison, compare
+from barenn.matrix import copy, multiply, shape, sum_all
 
 __all__ = [
     "ATOL",
@@ -48,7 +51,6 @@ __all__ = [
     "Comparison",
     "CheckRow",
     "EXTRA_CHECKS",
-    "PLUGIN_MODULES",
     "compare",
     "numeric_gradient",
     "check_layer",
@@ -65,71 +67,12 @@ __all__ = [
 # ε = 1e-6 keeps both far below the tolerances.
 EPS = 1e-6
 
-# Two gradients agree entry by entry when |a − b| <= ATOL + RTOL·max(|a|, |b|),
-# the rule of math.isclose with an absolute floor. ATOL covers entries that are
-# ~0, where a relative difference means nothing; RTOL is 10^4 times the expected
-# numeric error, and still 10^4 times smaller than a wrong factor (like a missing 2).
-ATOL = 1e-7
-RTOL = 1e-5
+# Two gradients agree entry by entry when |a − b| <= ATOL + RTOL·max(|a|, |b|):
+# barenn.compare's defaults (ATOL = 1e-7, RTOL = 1e-5; see there why).
 # Two exact formulas for the same slope (fused softmax+CE vs the Jacobian path)
 # differ only by rounding, so that row is held to nearly machine precision.
 FUSED_ATOL = 1e-12
 FUSED_RTOL = 1e-9
-
-Comparison = namedtuple("Comparison", "max_abs max_rel passed")
-Comparison.__doc__ = """How far two results are apart (see ``compare``).
-
-max_abs: the largest |a − b| over all entries.
-max_rel: the largest |a − b| / max(|a|, |b|) (0 where both are 0).
-passed:  True when every entry satisfies |a − b| <= atol + rtol·max(|a|, |b|).
-"""
-
-CheckRow = namedtuple("CheckRow", "name max_abs max_rel passed")
-CheckRow.__doc__ = """One line of the check table: which part, how far apart, verdict."""
-
-
-def _as_matrix(where, x):
-    """(matrix, description) for a number, a vector (list of numbers) or a matrix."""
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return [[x]], "a number"
-    if isinstance(x, (list, tuple)) and x and not isinstance(x[0], (list, tuple)):
-        return [list(x)], f"a vector of {len(x)}"
-    if isinstance(x, (list, tuple)):
-        rows, cols = shape([list(r) for r in x])
-        return x, f"a {rows}x{cols} matrix"
-    raise TypeError(f"{where}: expected a number, a vector or a matrix, got {type(x).__name__}")
-
-
-def compare(a, b, atol=ATOL, rtol=RTOL):
-    """Compare two numbers, vectors or matrices of the same shape -> ``Comparison``.
-
-    A NaN or infinity on either side counts as a failure (max_abs and max_rel are
-    then NaN). Different shapes raise ShapeError.
-
-    >>> compare([[1.0, 2.0]], [[1.0, 2.0000001]]).passed
-    True
-    >>> compare(1.0, 1.5)
-    Comparison(max_abs=0.5, max_rel=0.3333333333333333, passed=False)
-    """
-    ma, what_a = _as_matrix("compare", a)
-    mb, what_b = _as_matrix("compare", b)
-    if what_a != what_b:
-        raise ShapeError(f"compare: cannot compare {what_a} with {what_b}")
-    max_abs = max_rel = 0.0
-    passed = True
-    for ra, rb in zip(ma, mb):
-        for x, y in zip(ra, rb):
-            diff = abs(x - y)
-            size = max(abs(x), abs(y))
-            if math.isnan(diff) or math.isinf(size):
-                return Comparison(math.nan, math.nan, False)
-            max_abs = max(max_abs, diff)
-            if size > 0:
-                max_rel = max(max_rel, diff / size)
-            if diff > atol + rtol * size:
-                passed = False
-    return Comparison(max_abs, max_rel, passed)
-
 
 def numeric_gradient(f, matrix, eps=EPS):
     """d f() / d matrix[i][j] for every entry, by central differences.
@@ -147,8 +90,7 @@ def numeric_gradient(f, matrix, eps=EPS):
     rows, cols = shape(matrix)
     if rows == 0 or cols == 0:
         raise ShapeError("numeric_gradient: got an empty matrix")
-    if not (isinstance(eps, (int, float)) and eps > 0 and math.isfinite(eps)):
-        raise ValueError(f"numeric_gradient: eps must be a small positive number, got {eps!r}")
+    eps = check_number("numeric_gradient", "eps", eps, low=0, low_open=True)
     gradient = []
     for r in matrix:
         gradient_row = []
@@ -316,26 +258,13 @@ def _builtin_rows(seed):
 
 
 # ---------------------------------------------------------------------------------
-# Extra rows from elsewhere in barenn.
-#
-# A function returning a CheckRow (or a list of them) can be added with
-# ``register_check``; ``run_checks`` calls it after the built-in rows, as
+# Extra rows: a function returning a CheckRow (or a list of them), added with
+# ``register_check``, is run by ``run_checks`` after barenn's own rows, as
 # ``function(seed=seed)`` if it has a ``seed`` parameter, else ``function()``.
-# ``run_checks`` first imports every module in PLUGIN_MODULES that exists, so a
-# module can register its own rows at import time:
-#
-#     # in barenn/scalar_nn.py (or barenn/autograd.py)
-#     from barenn import check
-#     def _matrix_vs_scalar_row():
-#         ...
-#         return check.CheckRow("scalar engine vs matrix engine", max_abs, max_rel, passed)
-#     check.register_check(_matrix_vs_scalar_row)
-#
 # A row function that raises shows up as a failed row naming the error.
 # ---------------------------------------------------------------------------------
 
 EXTRA_CHECKS = []
-PLUGIN_MODULES = ["barenn.bridge", "barenn.autograd", "barenn.scalar_nn"]
 
 
 def register_check(function):
@@ -344,19 +273,10 @@ def register_check(function):
     parameter named ``seed``, else with no arguments. Registering the same function
     twice adds it once. Returns the function, so it can be used as a decorator."""
     if not callable(function):
-        raise TypeError(f"register_check: expected a function, got {type(function).__name__}")
+        raise TypeError(f"register_check: function must be callable, got {describe(function)}")
     if function not in EXTRA_CHECKS:
         EXTRA_CHECKS.append(function)
     return function
-
-
-def _load_plugins():
-    for module_name in PLUGIN_MODULES:
-        try:
-            importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:  # the module exists but something it imports doesn't
-                raise
 
 
 def _takes_seed(function):
@@ -381,12 +301,18 @@ def _extra_rows(seed):
 
 
 def run_checks(seed=0):
-    """Every check: one ``CheckRow(name, max_abs, max_rel, passed)`` per part
-    (Dense with and without regularization, each activation, Dropout with a fixed
-    mask, each loss), "fused softmax+CE vs Jacobian path", then any extra rows
-    (see ``register_check``). Shapes and values are drawn from ``seed``."""
-    _load_plugins()
-    return _builtin_rows(seed) + _extra_rows(seed)
+    """Every check: one ``CheckRow(name, max_abs, max_rel, passed)`` per part of the
+    matrix engine (Dense with and without regularization, each activation, Dropout
+    with a fixed mask, each loss), "fused softmax+CE vs Jacobian path", "scalar engine
+    vs matrix engine", the "fast = reference" rows (``barenn.fast.agreement``: the fast
+    tier against the reference, call for call and for whole training runs), then any
+    extra rows (see ``register_check``). Shapes and values are drawn from ``seed``."""
+    check_int("run_checks", "seed", seed, high=None)
+    rows = _builtin_rows(seed)
+    rows.append(engines_check_row(seed))
+    rows += [CheckRow(*row) for row in fast_check_rows(seed)]
+    rows += _extra_rows(seed)
+    return rows
 
 
 def _number(x):
@@ -411,7 +337,8 @@ def main(argv=None):
     passed, else 1."""
     parser = argparse.ArgumentParser(
         prog="python -m barenn check",
-        description="Check every part's analytic gradient against central differences.")
+        description="Check every part's analytic gradient against central differences, "
+                    "and the fast tier against the reference tier.")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed for the random shapes and values (default 0)")
     args = parser.parse_args(argv)
@@ -420,6 +347,8 @@ def main(argv=None):
           f"with eps={EPS:g};")
     print(f"a row passes when every entry has |a-b| <= {ATOL:g} + {RTOL:g}*max(|a|,|b|) "
           f"(the fused-vs-Jacobian row: {FUSED_ATOL:g} + {FUSED_RTOL:g}*max(|a|,|b|)).")
+    print(f"The 'fast = reference' rows run barenn.fast and the reference tier on the same "
+          f"inputs;\neach passes when the largest relative difference is <= {FAST_TOLERANCE:g}.")
     for line in format_table(rows):
         print(line)
     return 0 if all(r.passed for r in rows) else 1

@@ -24,11 +24,14 @@ ValueError: SGD: learning_rate must be a finite number > 0, got 0 (int)
 """
 
 import math
-from numbers import Real
+from itertools import chain
+from numbers import Number, Real
 
 __all__ = [
     "ShapeError", "TrainingDiverged", "MAX_SIZE", "describe",
     "check_int", "check_number", "check_choice", "check_type", "check_bool",
+    "matrix_shape", "check_matrix", "check_numbers", "non_number_error", "naming_non_numbers", "is_number",
+    "check_batch", "entry_error", "check_dvalues", "check_loss",
 ]
 
 # The largest count of anything barenn is asked to make (samples, neurons, rows, the
@@ -158,3 +161,159 @@ def check_bool(owner, name, value):
 
 def _as_tuple(types):
     return types if isinstance(types, tuple) else (types,)
+
+
+# --- matrices: shapes and elements (used by barenn.matrix and the fast tier) ---------
+
+def matrix_shape(m, op, name="matrix"):
+    """Shape of ``m`` as (rows, cols), or a clear error naming ``op``."""
+    if not isinstance(m, (list, tuple)):
+        raise TypeError(f"{op}: expected the {name} as a list of rows, got {describe(m)}")
+    if not m:
+        return (0, 0)
+    # The common case in one C-level pass each: all rows plain lists of one
+    # length (counting is a third cheaper than building sets). Anything else
+    # (tuples too) takes the loop below, which names a bad row.
+    n, first = len(m), m[0]
+    if list(map(type, m)).count(list) == n and list(map(len, m)).count(len(first)) == n:
+        return (n, len(first))
+    if not isinstance(first, (list, tuple)):
+        raise TypeError(
+            f"{op}: expected the {name} as a list of rows, but its row 0 is {describe(first)}; "
+            f"write a vector v as [v] for a 1 x n matrix"
+        )
+    cols = len(first)
+    for i, r in enumerate(m):
+        if not isinstance(r, (list, tuple)):
+            raise TypeError(f"{op}: row {i} of the {name} is {describe(r)}, not a list of numbers")
+        if len(r) != cols:
+            raise ShapeError(
+                f"{op}: the {name} is ragged: row {i} has {len(r)} elements but row 0 has {cols} "
+                f"(every row of a matrix must have the same length)"
+            )
+    return (len(m), cols)
+
+
+def is_number(value):
+    """A real number (a scalar argument such as a factor or a bound must be one)."""
+    return isinstance(value, Number) and not isinstance(value, complex)
+
+
+def non_number_error(op, *named):
+    """The TypeError for the first non-number among the named matrices.
+
+    ``named`` holds (name, matrix) pairs of matrices whose shape is already known
+    to be fine. If every element is a number after all (say a Decimal that will
+    not add to a float), the error says that the values do not combine.
+    """
+    for name, m in named:
+        for i, r in enumerate(m):
+            for j, v in enumerate(r):
+                if not isinstance(v, Number):
+                    where = f"position {j}" if "vector" in name else f"row {i}, column {j}"
+                    return TypeError(
+                        f"{op}: every element must be a number, but the {name} has "
+                        f"{describe(v)} at {where}"
+                    )
+    names = " and ".join(name for name, _ in named)
+    return TypeError(f"{op}: the numbers in the {names} cannot be added and multiplied together")
+
+
+def check_numbers(m, op, name):
+    """Raise the TypeError of ``non_number_error`` unless every element of ``m`` is a number.
+
+    ``sum`` is the cheapest complete check: it runs in C and raises TypeError for
+    anything that cannot be added (a string, None, a nested list), where the
+    arithmetic itself might not ('a' * 2 is 'aa').
+    """
+    try:
+        sum(chain.from_iterable(m))
+    except TypeError:
+        raise non_number_error(op, (name, m)) from None
+
+
+def check_matrix(m, op, name="matrix"):
+    """Shape of ``m`` after checking it is a matrix of numbers."""
+    dims = matrix_shape(m, op, name)
+    check_numbers(m, op, name)
+    return dims
+
+
+def naming_non_numbers(op, named, kernel, *args):
+    """``kernel(*args)``; a TypeError from inside becomes one naming the first
+    element that is not a number in the (name, matrix) pairs ``named``."""
+    try:
+        return kernel(*args)
+    except TypeError:
+        raise non_number_error(op, *named) from None
+
+
+# --- batches: what layers, activations and losses are handed --------------------------
+
+def check_batch(where, m, columns=None):
+    """Shape of the batch ``m`` after checking it is a usable batch for ``where``.
+
+    Raises ShapeError for ragged or empty batches, or (if ``columns`` is given) when
+    the number of columns differs. Shared by the layers, activations and losses so
+    every part words these errors the same way.
+    """
+    rows, cols = batch_dims(where, m)
+    if rows == 0 or cols == 0:
+        raise ShapeError(f"{where}: got an empty batch ({rows}x{cols}); "
+                         "a batch needs at least one sample with at least one value")
+    if columns is not None and cols != columns:
+        raise ShapeError(f"{where}: expected {columns} columns, got a {rows}x{cols} matrix")
+    return rows, cols
+
+
+def batch_dims(where, m):
+    """``matrix_shape(m, "shape")``, with errors that also name the part that was handed ``m``."""
+    try:
+        return matrix_shape(m, "shape")
+    except ShapeError as error:
+        raise ShapeError(f"{where}: {error}") from None
+    except TypeError as error:
+        raise TypeError(f"{where}: {error}") from None
+
+
+def entry_error(where, m, what="inputs"):
+    """A TypeError naming the first entry of ``m`` that is not a real number."""
+    for i, r in enumerate(m):
+        for j, x in enumerate(r):
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                return TypeError(f"{where}: {what} must be real numbers; "
+                                 f"entry [{i}][{j}] is {x!r} ({type(x).__name__})")
+    return TypeError(f"{where}: {what} must be real numbers")
+
+
+def check_dvalues(where, dvalues, output, check_numbers=True):
+    """Check that ``dvalues`` has the shape of the output it is the gradient of.
+
+    check_numbers=False leaves out the check that every element is a number, for
+    a backward pass whose arithmetic touches every element of dvalues anyway (a
+    non-number then raises TypeError there, to be named by ``entry_error``).
+    """
+    if output is None:
+        raise RuntimeError(f"{where}: call forward() before backward()")
+    expected = (len(output), len(output[0]))  # forward made it: a non-empty matrix
+    got = batch_dims(where, dvalues)
+    if got != expected:
+        raise ShapeError(f"{where}: dvalues must have the output's shape "
+                         f"{expected[0]}x{expected[1]}, got {got[0]}x{got[1]}")
+    if check_numbers:
+        # One sum over all elements (in C) rejects non-numbers even where a
+        # backward pass would not touch them (ReLU ignores dvalues wherever its
+        # input was <= 0).
+        try:
+            sum(chain.from_iterable(dvalues))
+        except TypeError:
+            raise entry_error(where, dvalues, "dvalues") from None
+
+
+# --- training ------------------------------------------------------------------------
+
+def check_loss(data_loss, regularization_loss=0.0):
+    """Raise TrainingDiverged (with no place yet: ``Network.fit`` adds the epoch and
+    batch) when the loss of a training step is NaN or infinite."""
+    if not (math.isfinite(data_loss) and math.isfinite(regularization_loss)):
+        raise TrainingDiverged(f"the loss is {data_loss + regularization_loss}")

@@ -9,6 +9,7 @@ Commands::
     train DATASET        train a network on a built-in dataset; save it, plot it, report it
     predict MODEL INPUT  one prediction a line for the rows of a CSV file
     graph                draw the computation graph of one neuron (SVG or DOT)
+    explore              an HTML page stepping through every number of a few training steps
 
 A mistake in what the user typed (an unknown dataset, a bad number, a missing file)
 prints one plain line and exits with status 2, never a traceback.
@@ -122,13 +123,14 @@ def cmd_check(args):
 
 
 def cmd_graph(args):
-    from barenn.graph import example_neuron
+    from barenn.graph import to_dot, to_svg
+    from barenn.scalar_nn import example_neuron
 
     o = example_neuron()
     if args.dot:
-        print(o.to_dot())
+        print(to_dot(o))
         return 0
-    path = o.to_svg(args.out)
+    path = to_svg(o, args.out)
     print(f"wrote {path}: the graph of o = tanh(x1*w1 + x2*w2 + b) with data and gradients")
     return 0
 
@@ -322,6 +324,53 @@ def cmd_predict(args):
     return 0
 
 
+# --- explore ------------------------------------------------------------------------------
+
+def _learning_rate(text):
+    value = _number(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
+    return value
+
+
+def cmd_explore(args):
+    from barenn import explore
+
+    if args.steps > explore.MAX_STEPS:
+        raise UserError(f"argument --steps: at most {explore.MAX_STEPS} steps fit on one page, got {args.steps}")
+    if args.samples > 64:
+        raise UserError(f"argument --samples: at most 64 samples fit on one page, got {args.samples}")
+    if args.model:
+        if not os.path.exists(args.model):
+            raise UserError(f"model file not found: {args.model}")
+        from barenn.network import Network
+
+        try:
+            net = Network.load(args.model)
+        except (ValueError, OSError) as error:
+            raise UserError(str(error)) from None
+        name = f"explore-{Path(args.model).stem}-seed{args.seed}-steps{args.steps}.html"
+    else:
+        net = explore.default_network(seed=args.seed)
+        name = f"explore-seed{args.seed}-steps{args.steps}.html"
+    try:
+        X, y = explore.sample_batch(net, samples=args.samples, seed=args.seed)
+        data = explore.explore_data(net, X, y, steps=args.steps, learning_rate=args.lr)
+    except ValueError as error:
+        raise UserError(str(error).replace("sample_batch: ", "").replace("explore_data: ", "")) from None
+    out = Path(args.out)
+    if out.is_dir():
+        out = out / name
+    try:
+        explore.write_page(out, data, title=f"barenn explore: {args.steps} training "
+                           f"step{'s' if args.steps != 1 else ''} of {args.model or 'a 2-3-2 classifier'}")
+    except OSError as error:
+        raise UserError(f"cannot write {out}: {error.strerror or error}") from None
+    print(f"wrote {out}: {args.steps} step{'s' if args.steps != 1 else ''} of forward, loss, "
+          f"backward and update on {len(X)} samples; open it in a browser")
+    return 0
+
+
 # --- the parser ----------------------------------------------------------------------------
 
 def make_parser():
@@ -377,6 +426,16 @@ def make_parser():
     p.add_argument("--out", default="graph.svg", help="where to write the SVG (default graph.svg)")
     p.add_argument("--dot", action="store_true", help="print Graphviz DOT text instead")
     p.set_defaults(run=cmd_graph)
+
+    p = sub.add_parser("explore", help="an HTML page that steps through forward, backward and update")
+    p.add_argument("--model", metavar="MODEL.json", help="a saved model of at most 100 parameters "
+                   "(default: a 2-3-2 classifier)")
+    p.add_argument("--steps", type=_positive_int, default=3, help="training steps to show (default 3, at most 20)")
+    p.add_argument("--samples", type=_positive_int, default=4, help="samples in the batch (default 4, at most 64)")
+    p.add_argument("--out", default="explore.html", help="the page to write, or a directory (default explore.html)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the weights and the samples")
+    p.add_argument("--lr", type=_learning_rate, default=0.5, help="SGD learning rate (default 0.5)")
+    p.set_defaults(run=cmd_explore)
     return parser
 
 

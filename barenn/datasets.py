@@ -37,8 +37,8 @@ Real data is read by :mod:`barenn.realdata` and re-exported here:
 """
 
 import math
-import numbers
 
+from barenn.checks import MAX_SIZE, check_bool, check_int, check_number, describe
 from barenn.rng import make_rng, shuffle as _shuffle_in_place
 from barenn.realdata import download_mnist, load_digits, load_mnist  # noqa: F401  (re-exported)
 
@@ -58,28 +58,10 @@ __all__ = [
 
 # ---------------------------------------------------------------- argument checks
 
-def _check_int(function, name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{function}: {name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{function}: {name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
-def _check_number(function, name, value, low=None, high=None, low_open=False, high_open=False):
-    """A finite real number, optionally within bounds; returns it as float."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{function}: {name} must be a number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{function}: {name} must be finite, got {value}")
-    if low is not None and (value < low or (low_open and value == low)):
-        bound = f"greater than {low}" if low_open else f"at least {low}"
-        raise ValueError(f"{function}: {name} must be {bound}, got {value}")
-    if high is not None and (value > high or (high_open and value == high)):
-        bound = f"less than {high}" if high_open else f"at most {high}"
-        raise ValueError(f"{function}: {name} must be {bound}, got {value}")
-    return value
+def _check_rows(function, count):
+    """Refuse a data set of more than MAX_SIZE rows before making any of it."""
+    if count > MAX_SIZE:
+        raise ValueError(f"{function}: the data set would have {count:,} rows; at most {MAX_SIZE:,}")
 
 
 def _linspace(start, stop, num):
@@ -111,10 +93,11 @@ def spiral(samples=100, classes=3, noise=0.2, seed=0, rng=None):
 
     Returns ``(X, y)``: X is (samples * classes) x 2, y the class of each row.
     """
-    samples = _check_int("spiral", "samples", samples, 1)
-    classes = _check_int("spiral", "classes", classes, 1)
-    noise = _check_number("spiral", "noise", noise, low=0.0)
-    rng = make_rng(seed, rng)
+    samples = check_int("spiral", "samples", samples, low=1)
+    classes = check_int("spiral", "classes", classes, low=1)
+    _check_rows("spiral", samples * classes)
+    noise = check_number("spiral", "noise", noise, low=0.0)
+    rng = make_rng(seed, rng, owner="spiral")
     X, y = [], []
     radii = _linspace(0.0, 1.0, samples)
     for c in range(classes):
@@ -135,9 +118,10 @@ def vertical(samples=100, classes=3, seed=0, rng=None):
     coordinate (nnfs's ``vertical_data``; all x noise of a class is drawn before
     its y noise, as there). Returns ``(X, y)``: X is (samples * classes) x 2.
     """
-    samples = _check_int("vertical", "samples", samples, 1)
-    classes = _check_int("vertical", "classes", classes, 1)
-    rng = make_rng(seed, rng)
+    samples = check_int("vertical", "samples", samples, low=1)
+    classes = check_int("vertical", "classes", classes, low=1)
+    _check_rows("vertical", samples * classes)
+    rng = make_rng(seed, rng, owner="vertical")
     X, y = [], []
     for c in range(classes):
         xs = [rng.gauss(0.0, 1.0) * 0.1 + c / 3 for _ in range(samples)]
@@ -160,9 +144,10 @@ def moons(samples=100, noise=0.1, seed=0, rng=None):
     0.5 - sin a). Each coordinate then gets ``noise * N(0, 1)``.
     Returns ``(X, y)``: X is (2 * samples) x 2.
     """
-    samples = _check_int("moons", "samples", samples, 1)
-    noise = _check_number("moons", "noise", noise, low=0.0)
-    rng = make_rng(seed, rng)
+    samples = check_int("moons", "samples", samples, low=1)
+    _check_rows("moons", 2 * samples)
+    noise = check_number("moons", "noise", noise, low=0.0)
+    rng = make_rng(seed, rng, owner="moons")
     angles = _linspace(0.0, math.pi, samples)
     upper = [(math.cos(a), math.sin(a)) for a in angles]
     lower = [(1.0 - math.cos(a), 0.5 - math.sin(a)) for a in angles]
@@ -179,9 +164,10 @@ def xor(samples=100, noise=0.1, seed=0, rng=None):
     corner gets the extra one when ``samples`` is odd); each coordinate gets
     ``noise * N(0, 1)``. Returns ``(X, y)``: X is (2 * samples) x 2.
     """
-    samples = _check_int("xor", "samples", samples, 1)
-    noise = _check_number("xor", "noise", noise, low=0.0)
-    rng = make_rng(seed, rng)
+    samples = check_int("xor", "samples", samples, low=1)
+    _check_rows("xor", 2 * samples)
+    noise = check_number("xor", "noise", noise, low=0.0)
+    rng = make_rng(seed, rng, owner="xor")
     first, second = samples - samples // 2, samples // 2
     centres = []
     for corner_a, corner_b in (((0.0, 0.0), (1.0, 1.0)), ((0.0, 1.0), (1.0, 0.0))):
@@ -198,10 +184,11 @@ def circles(samples=100, noise=0.05, factor=0.5, seed=0, rng=None):
     ``noise * N(0, 1)``. ``factor`` must be in (0, 1).
     Returns ``(X, y)``: X is (2 * samples) x 2.
     """
-    samples = _check_int("circles", "samples", samples, 1)
-    noise = _check_number("circles", "noise", noise, low=0.0)
-    factor = _check_number("circles", "factor", factor, low=0.0, high=1.0, low_open=True, high_open=True)
-    rng = make_rng(seed, rng)
+    samples = check_int("circles", "samples", samples, low=1)
+    _check_rows("circles", 2 * samples)
+    noise = check_number("circles", "noise", noise, low=0.0)
+    factor = check_number("circles", "factor", factor, low=0.0, high=1.0, low_open=True, high_open=True)
+    rng = make_rng(seed, rng, owner="circles")
     angles = [2.0 * math.pi * i / samples for i in range(samples)]
     outer = [(math.cos(a), math.sin(a)) for a in angles]
     inner = [(factor * math.cos(a), factor * math.sin(a)) for a in angles]
@@ -216,7 +203,7 @@ def sine(samples=1000):
 
     Returns ``(X, y)``, both samples x 1 (nnfs's ``sine_data``).
     """
-    samples = _check_int("sine", "samples", samples, 1)
+    samples = check_int("sine", "samples", samples, low=1)
     xs = [i / samples for i in range(samples)]
     return [[x] for x in xs], [[math.sin(2 * math.pi * x)] for x in xs]
 
@@ -238,13 +225,13 @@ def sinc(samples=500, noise=0.1, low=-10.0, high=10.0, seed=0, rng=None):
     Returns ``(X, y)``, both samples x 1, in increasing x (split or batch them
     with shuffling to train).
     """
-    samples = _check_int("sinc", "samples", samples, 1)
-    noise = _check_number("sinc", "noise", noise, low=0.0)
-    low = _check_number("sinc", "low", low)
-    high = _check_number("sinc", "high", high)
+    samples = check_int("sinc", "samples", samples, low=1)
+    noise = check_number("sinc", "noise", noise, low=0.0)
+    low = check_number("sinc", "low", low)
+    high = check_number("sinc", "high", high)
     if not low < high:
         raise ValueError(f"sinc: low must be less than high, got low={low}, high={high}")
-    rng = make_rng(seed, rng)
+    rng = make_rng(seed, rng, owner="sinc")
     xs = _linspace(low, high, samples)
     return [[x] for x in xs], [[_sinc(x) + noise * rng.gauss(0.0, 1.0)] for x in xs]
 
@@ -262,17 +249,15 @@ def one_hot(labels, classes=None):
     """
     labels = list(labels)
     for i, label in enumerate(labels):
-        if isinstance(label, bool) or not isinstance(label, numbers.Integral):
-            raise TypeError(
-                f"one_hot: labels must be ints (class numbers), got {type(label).__name__} {label!r} at index {i}"
-            )
-        if label < 0:
-            raise ValueError(f"one_hot: labels must be >= 0, got {label} at index {i}")
+        check_int("one_hot", f"labels[{i}] (a class number)", label, low=0)
     if classes is None:
         if not labels:
             raise ValueError("one_hot: cannot infer the number of classes from no labels; pass classes=")
         classes = max(labels) + 1
-    classes = _check_int("one_hot", "classes", classes, 1)
+    classes = check_int("one_hot", "classes", classes, low=1)
+    if len(labels) * classes > MAX_SIZE:
+        raise ValueError(f"one_hot: labels x classes must be at most {MAX_SIZE:,} numbers, "
+                         f"got {len(labels):,} x {classes:,}")
     rows = []
     for i, label in enumerate(labels):
         if label >= classes:
@@ -283,7 +268,15 @@ def one_hot(labels, classes=None):
     return rows
 
 
+def _check_sized(function, name, value):
+    """A data set must at least have a length (a list of rows, or MnistImages)."""
+    if not hasattr(value, "__len__") or not hasattr(value, "__getitem__") or isinstance(value, (str, bytes)):
+        raise TypeError(f"{function}: {name} must be a list of rows, got {describe(value)}")
+
+
 def _check_pair(function, X, y):
+    _check_sized(function, "X", X)
+    _check_sized(function, "y", y)
     if len(X) != len(y):
         raise ValueError(f"{function}: X has {len(X)} rows but y has {len(y)} entries")
     if len(X) == 0:
@@ -304,8 +297,10 @@ def train_test_split(X, y, test_fraction=0.25, stratify=False, seed=0, rng=None)
     copies). Raises ValueError if either side would be empty.
     """
     _check_pair("train_test_split", X, y)
-    fraction = _check_number("train_test_split", "test_fraction", test_fraction, 0.0, 1.0, True, True)
-    rng = make_rng(seed, rng)
+    fraction = check_number("train_test_split", "test_fraction", test_fraction, low=0.0, high=1.0,
+                            low_open=True, high_open=True)
+    check_bool("train_test_split", "stratify", stratify)
+    rng = make_rng(seed, rng, owner="train_test_split")
     if stratify:
         by_class = {}
         for index, label in enumerate(y):
@@ -354,15 +349,19 @@ def batches(X, y=None, batch_size=None, shuffle=True, seed=0, rng=None):
     """
     if y is not None:
         _check_pair("batches", X, y)
-    elif len(X) == 0:
+    else:
+        _check_sized("batches", "X", X)
+    if len(X) == 0:
         raise ValueError("batches: the data set is empty")
     n = len(X)
     if batch_size is None:
         batch_size = n
-    batch_size = _check_int("batches", "batch_size", batch_size, 1)
+    batch_size = check_int("batches", "batch_size", batch_size, low=1)
+    check_bool("batches", "shuffle", shuffle)
+    generator = make_rng(seed, rng, owner="batches")
     order = list(range(n))
     if shuffle:
-        _shuffle_in_place(order, make_rng(seed, rng))
+        _shuffle_in_place(order, generator)
     return _batch_generator(X, y, order, batch_size)
 
 

@@ -4,6 +4,10 @@ Both show the same thing as the usual hand drawing of a computation: one box per
 (its label, ``data`` and ``grad``) and, in front of every computed Value, a small oval
 with the operation that made it. Arrows run left to right from inputs to results.
 
+This module imports ``barenn.autograd``, never the other way round: a Value does not
+draw itself, you pass it here (``to_svg(value)``, ``to_dot(value)``). In a notebook,
+``IPython.display.SVG(to_svg(value))`` shows the picture inline.
+
 >>> from barenn.autograd import Value
 >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
 >>> c = a * b
@@ -25,6 +29,8 @@ digraph {
 from xml.sax.saxutils import escape
 
 from barenn._files import atomic_write_text
+from barenn.autograd import Value
+from barenn.checks import check_int, check_type
 
 __all__ = ["to_dot", "to_svg", "notebook_svg", "layout"]
 
@@ -68,6 +74,7 @@ def to_dot(root, path=None):
     ``path``, writes it there atomically instead and returns the path (a string).
     Render it with ``dot -Tsvg`` if Graphviz is installed; barenn itself does not need
     it (see :func:`to_svg`)."""
+    check_type("to_dot", "root", root, Value, "a Value")
     nodes = root.topological_order()
     ids = {node: f"v{i}" for i, node in enumerate(nodes)}
     lines = ["digraph {", "  rankdir=LR;", '  node [fontname="monospace"];']
@@ -95,6 +102,7 @@ def layout(root):
     next to the multiplication that uses it, not far away at the left edge). Columns
     count Values only; the operation ovals go between columns.
     """
+    check_type("layout", "root", root, Value, "a Value")
     nodes = root.topological_order()
     # Distance from the root, along the longest path: results come after their inputs.
     depth = {root: 0}
@@ -145,6 +153,7 @@ def to_svg(root, path=None):
     Returns the SVG text; with a ``path``, writes it there atomically instead and returns
     the path (a string).
     """
+    check_type("to_svg", "root", root, Value, "a Value")
     nodes, column, row = layout(root)
     index = {node: i for i, node in enumerate(nodes)}
 
@@ -235,36 +244,8 @@ def to_svg(root, path=None):
 def notebook_svg(root, max_nodes=NOTEBOOK_MAX_NODES):
     """SVG text for a notebook, or None (show the repr instead) for graphs with more than
     ``max_nodes`` Values, which would be too big to read and slow to render."""
+    check_type("notebook_svg", "root", root, Value, "a Value")
+    check_int("notebook_svg", "max_nodes", max_nodes, low=1)
     if len(root.topological_order()) > max_nodes:
         return None
     return to_svg(root)
-
-
-def example_neuron():
-    """The one-neuron graph of lesson 07, after ``backward()``: o = tanh(x1*w1 + x2*w2 + b).
-
-    x1 = 2, x2 = 0, w1 = -3, w2 = 1, and b is picked so that n = x1*w1 + x2*w2 + b
-    is 0.8814, where tanh(n) = 1/sqrt(2) and so do/dn = 1 - o**2 = 0.5: slopes easy
-    to check by eye. ``python -m barenn graph`` draws it.
-
-    >>> o = example_neuron()
-    >>> round(o.data, 4), [v.label for v in o.topological_order()][-2:]
-    (0.7071, ['n', 'o'])
-    """
-    from barenn.autograd import Value  # autograd's drawing methods import this module
-
-    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
-    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
-    b = Value(6.8813735870195432, "b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    o.backward()
-    return o

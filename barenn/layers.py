@@ -7,8 +7,7 @@ Both follow the interface every part of the matrix engine shares (see also
   returns the output. ``inputs`` is a batch, n samples x k features (a list of rows).
 * ``backward(dvalues)`` takes dL/d(output), same shape as the output, and stores and
   returns ``self.dinputs`` = dL/d(inputs). ``Dense`` also sets ``dweights`` and
-  ``dbiases``; ``Dense.backward(dvalues, need_dinputs=False)`` leaves dinputs out
-  (a network's first layer has nobody to pass them to).
+  ``dbiases``.
 * ``params()`` lists what an optimizer may change (see ``Dense.params``).
 
 Inputs are never modified; every result is a new list of lists.
@@ -26,15 +25,21 @@ Inputs are never modified; every result is a new list of lists.
 import math
 from collections import namedtuple
 
-from barenn.activations import _batch_shape, _not_numbers, _same_shape
-from barenn.matrix import (
+from barenn.checks import (
     ShapeError,
+    check_batch,
+    check_choice,
+    check_dvalues,
+    check_int,
+    check_number,
+    entry_error,
+)
+from barenn.matrix import (
     add,
+    add_row,
     apply,
     copy,
     dot,
-    dot_add_row,
-    dot_transposed,
     multiply,
     scale,
     sum_all,
@@ -44,7 +49,7 @@ from barenn.matrix import (
 )
 from barenn.rng import make_rng
 
-__all__ = ["Dense", "Dropout", "Param", "INITIALIZERS", "regularization_loss"]
+__all__ = ["Dense", "Dropout", "Param", "INITIALIZERS", "regularization_loss", "add_penalty_slope"]
 
 Param = namedtuple("Param", "name value grad")
 Param.__doc__ = """One learnable parameter of a layer, as listed by ``params()``.
@@ -76,19 +81,9 @@ def _sign(x):
     return (x > 0) - (x < 0)
 
 
-def _count(name, value):
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"Dense: {name} must be a positive int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"Dense: {name} must be a positive int, got {value}")
-    return value
-
-
 def _penalty(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"Dense: {name} must be a number >= 0, got {value!r}")
-    if not value >= 0 or math.isinf(value):  # `not >=` also rejects NaN
-        raise ValueError(f"Dense: {name} must be a finite number >= 0, got {value}")
+    """A regularization strength: a finite number >= 0 (kept as given)."""
+    check_number("Dense", name, value, low=0)
     return value
 
 
@@ -119,12 +114,10 @@ class Dense:
     def __init__(self, n_inputs, n_neurons, init="walkthrough", seed=None, rng=None,
                  weight_regularizer_l1=0, weight_regularizer_l2=0,
                  bias_regularizer_l1=0, bias_regularizer_l2=0):
-        _count("n_inputs", n_inputs)
-        _count("n_neurons", n_neurons)
-        if init not in INITIALIZERS:
-            raise ValueError(f"Dense: unknown init {init!r}; expected one of "
-                             + ", ".join(repr(name) for name in INITIALIZERS))
-        self.init = init
+        check_int("Dense", "n_inputs", n_inputs, low=1)
+        check_int("Dense", "n_neurons", n_neurons, low=1)
+        check_int("Dense", "n_inputs x n_neurons", n_inputs * n_neurons, low=1)
+        self.init = check_choice("Dense", "init", init, tuple(INITIALIZERS))
         self.weight_regularizer_l1 = _penalty("weight_regularizer_l1", weight_regularizer_l1)
         self.weight_regularizer_l2 = _penalty("weight_regularizer_l2", weight_regularizer_l2)
         self.bias_regularizer_l1 = _penalty("bias_regularizer_l1", bias_regularizer_l1)
@@ -182,56 +175,47 @@ class Dense:
                 Param("biases", self.biases, self.dbiases)]
 
     def forward(self, inputs, training=True):
-        """inputs (n x n_inputs) · weights + biases -> output (n x n_neurons).
+        """output = inputs · weights + biases: (n x n_inputs) -> (n x n_neurons).
 
+        Lesson 02 (a batch through a layer) does this product by hand.
         ``training`` is accepted for a uniform interface and ignored.
         """
-        rows, cols = _batch_shape("Dense.forward", inputs)
+        rows, cols = check_batch("Dense.forward", inputs)
         if cols != self.n_inputs:
             raise ShapeError(f"Dense.forward: this layer expects n_inputs={self.n_inputs} "
                              f"features per sample, got a {rows}x{cols} batch")
         try:
-            output = dot_add_row(inputs, self.weights, self.biases)
+            output = add_row(dot(inputs, self.weights), self.biases)
         except TypeError:
-            raise _not_numbers("Dense.forward", inputs) from None
+            raise entry_error("Dense.forward", inputs) from None
         self.inputs = inputs
         self.output = output
         return output
 
-    def backward(self, dvalues, need_dinputs=True):
+    def backward(self, dvalues):
         """dvalues (n x n_neurons) -> dweights, dbiases, and dinputs (returned).
 
-        dweights = inputsᵀ · dvalues   (each weight's slope, summed over the batch)
-        dbiases  = column sums of dvalues
-        dinputs  = dvalues · weightsᵀ   (passed on to the layer before)
-        plus the regularization slopes λ1·sign(p) + 2·λ2·p on weights and biases.
+        The three lines of lesson 02 (a batch through a layer)::
 
-        need_dinputs=False skips dinputs (``self.dinputs`` and the result are then
-        None): the first layer of a network has nobody to pass them to, and for
-        784 MNIST pixels they would be the most expensive product of the step.
-        dweights and dbiases are the same either way.
+            dweights = inputsᵀ · dvalues    each weight's slope, summed over the batch
+            dbiases  = column sums of dvalues
+            dinputs  = dvalues · weightsᵀ   passed on to the layer before
 
-        Speed: ``dot`` reduces each row of inputsᵀ (one input feature across the
-        batch) over its non-zero entries only, so pixels that are 0 in most images
-        cost little; the forward pass does the same with each sample's row.
+        plus the regularization slopes λ1·sign(p) + 2·λ2·p on weights and biases
+        (lesson 05). Shapes: dweights k x m, dbiases 1 x m, dinputs n x k.
         """
-        # dot checks every element of dvalues (naming a non-number) by itself.
-        _same_shape("Dense.backward", dvalues, self.output, check_numbers=False)
-        try:
-            dweights = dot(transpose(self.inputs), dvalues)
-            dbiases = sum_columns(dvalues)
-            self.dinputs = dot_transposed(dvalues, self.weights) if need_dinputs else None
-        except TypeError:
-            raise _not_numbers("Dense.backward", dvalues, "dvalues") from None
-        self.dweights = _add_penalty_slope(dweights, self.weights,
-                                           self.weight_regularizer_l1, self.weight_regularizer_l2)
-        self.dbiases = _add_penalty_slope(dbiases, self.biases,
-                                          self.bias_regularizer_l1, self.bias_regularizer_l2)
+        check_dvalues("Dense.backward", dvalues, self.output)
+        self.dweights = add_penalty_slope(dot(transpose(self.inputs), dvalues), self.weights,
+                                          self.weight_regularizer_l1, self.weight_regularizer_l2)
+        self.dbiases = add_penalty_slope(sum_columns(dvalues), self.biases,
+                                         self.bias_regularizer_l1, self.bias_regularizer_l2)
+        self.dinputs = dot(dvalues, transpose(self.weights))
         return self.dinputs
 
 
-def _add_penalty_slope(gradient, values, l1, l2):
-    """gradient + l1·sign(values) + 2·l2·values (terms with λ = 0 skipped)."""
+def add_penalty_slope(gradient, values, l1, l2):
+    """gradient + λ1·sign(values) + 2·λ2·values: the slope of the L1 and L2 penalties
+    added to a parameter's gradient (terms with λ = 0 skipped). Lesson 05."""
     if l1:
         gradient = add(gradient, scale(apply(_sign, values), l1))
     if l2:
@@ -260,15 +244,6 @@ def regularization_loss(layer):
     return total
 
 
-def _rate(rate):
-    if isinstance(rate, bool) or not isinstance(rate, (int, float)):
-        raise TypeError(f"Dropout: rate must be a number in [0, 1), got {rate!r}")
-    if not 0 <= rate < 1:
-        raise ValueError(f"Dropout: rate must be in [0, 1) (the fraction of values "
-                         f"switched off), got {rate}")
-    return rate
-
-
 class Dropout:
     """Switch off a random fraction ``rate`` of the values while training.
 
@@ -279,13 +254,15 @@ class Dropout:
                value, row by row: ``random() < q`` keeps it.
 
     forward(inputs, training=True) draws a fresh mask (``self.mask``, n x k, entries
-    0 or 1/q) and returns inputs · mask; with ``training=False`` it is the identity
-    (``self.mask`` = None). backward multiplies dvalues by the same mask, since each
-    output is mask · input.
+    0 or 1/q) and returns the elementwise product inputs[i][j] * mask[i][j]; with
+    ``training=False`` it is the identity (``self.mask`` = None). backward multiplies
+    dvalues elementwise by the same mask, since each output is mask[i][j] * input[i][j].
+    Lesson 05 (regularization and dropout) shows it at work.
     """
 
     def __init__(self, rate, seed=None, rng=None):
-        self.rate = _rate(rate)
+        check_number("Dropout", "rate", rate, low=0, high=1, high_open=True)
+        self.rate = rate
         self.rng = make_rng(seed, rng)
         self.inputs = None
         self.output = None
@@ -301,13 +278,13 @@ class Dropout:
 
     def forward(self, inputs, training=True):
         """Apply a fresh random mask (training) or pass inputs through (inference)."""
-        _batch_shape("Dropout.forward", inputs)
+        check_batch("Dropout.forward", inputs)
         if not training or self.rate == 0:
             self.mask = None
             try:
                 output = [[x + 0.0 for x in r] for r in inputs]
             except TypeError:
-                raise _not_numbers("Dropout.forward", inputs) from None
+                raise entry_error("Dropout.forward", inputs) from None
         else:
             keep = 1.0 - self.rate
             kept_value = 1.0 / keep
@@ -316,19 +293,19 @@ class Dropout:
             try:
                 output = multiply(inputs, self.mask)
             except TypeError:
-                raise _not_numbers("Dropout.forward", inputs) from None
+                raise entry_error("Dropout.forward", inputs) from None
         self.inputs = inputs
         self.output = output
         return output
 
     def backward(self, dvalues):
         """dinputs = dvalues · mask (the same mask as the last forward)."""
-        _same_shape("Dropout.backward", dvalues, self.output)
+        check_dvalues("Dropout.backward", dvalues, self.output)
         try:
             if self.mask is None:
                 self.dinputs = copy(dvalues)
             else:
                 self.dinputs = multiply(dvalues, self.mask)
         except TypeError:
-            raise _not_numbers("Dropout.backward", dvalues, "dvalues") from None
+            raise entry_error("Dropout.backward", dvalues, "dvalues") from None
         return self.dinputs

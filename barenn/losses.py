@@ -27,8 +27,9 @@ numbers involved. Inputs are never modified.
 
 import math
 
-from barenn.activations import Softmax, _batch_shape, _not_numbers
-from barenn.matrix import ShapeError, argmax
+from barenn.activations import Softmax
+from barenn.checks import ShapeError, check_batch, entry_error
+from barenn.matrix import argmax
 
 __all__ = [
     "CategoricalCrossEntropy",
@@ -146,7 +147,7 @@ class Loss:
         try:
             return compute()
         except TypeError:
-            raise _not_numbers(where, output, "outputs") from None
+            raise entry_error(where, output, "outputs") from None
 
 
 class CategoricalCrossEntropy(Loss):
@@ -155,12 +156,13 @@ class CategoricalCrossEntropy(Loss):
     Use after a ``Softmax`` (each output row a probability distribution). ŷ is
     clipped to [1e-7, 1 − 1e-7], so a zero probability costs about 16.1, not infinity.
     Slope: -y_j / ŷ_j / n (zero except at the true class for index labels).
+    Lesson 03 (softmax Jacobian vs fused gradient) works it out by hand.
     """
 
     def forward(self, output, y):
         """Per-sample losses (a list of n floats)."""
         where = f"{type(self).__name__}.forward"
-        rows, cols = _batch_shape(where, output)
+        rows, cols = check_batch(where, output)
         indices, one_hot = class_targets(where, y, rows, cols)
         if indices is not None:
             compute = lambda: [-math.log(_clip(r[k])) for r, k in zip(output, indices)]
@@ -172,7 +174,7 @@ class CategoricalCrossEntropy(Loss):
     def backward(self, output, y):
         """dinputs (n x k) = -y / clip(ŷ) / n."""
         where = f"{type(self).__name__}.backward"
-        rows, cols = _batch_shape(where, output)
+        rows, cols = check_batch(where, output)
         indices, one_hot = class_targets(where, y, rows, cols)
         if indices is not None:
             def compute():
@@ -193,10 +195,11 @@ class BinaryCrossEntropy(Loss):
     Use after a ``Sigmoid``: every output is an independent yes/no probability and
     every target a number in [0, 1] (usually 0 or 1). ŷ is clipped as in
     ``CategoricalCrossEntropy``. Slope: -(y/ŷ − (1 − y)/(1 − ŷ)) / k / n.
+    Lesson 10 (binary classification) trains with it.
     """
 
     def _targets(self, where, output, y):
-        rows, cols = _batch_shape(where, output)
+        rows, cols = check_batch(where, output)
         y = value_targets(where, y, rows, cols)
         for i, target in enumerate(y):
             for t in target:
@@ -238,13 +241,13 @@ class BinaryCrossEntropy(Loss):
 class MeanSquaredError(Loss):
     """(y − ŷ)² averaged over a sample's k outputs: the regression loss.
 
-    Slope: -2·(y − ŷ) / k / n.
+    Slope: -2·(y − ŷ) / k / n. Lesson 09 (regression) trains with it.
     """
 
     def forward(self, output, y):
         """Per-sample losses (a list of n floats)."""
         where = f"{type(self).__name__}.forward"
-        rows, cols = _batch_shape(where, output)
+        rows, cols = check_batch(where, output)
         y = value_targets(where, y, rows, cols)
         return self._numbers(where, lambda: [
             sum((t - p) * (t - p) for p, t in zip(r, tr)) / cols
@@ -253,7 +256,7 @@ class MeanSquaredError(Loss):
     def backward(self, output, y):
         """dinputs (n x k) = -2·(y − ŷ) / k / n."""
         where = f"{type(self).__name__}.backward"
-        rows, cols = _batch_shape(where, output)
+        rows, cols = check_batch(where, output)
         y = value_targets(where, y, rows, cols)
         factor = -2.0 / (rows * cols)
         self.dinputs = self._numbers(where, lambda: [
@@ -270,7 +273,7 @@ class MeanAbsoluteError(Loss):
     def forward(self, output, y):
         """Per-sample losses (a list of n floats)."""
         where = f"{type(self).__name__}.forward"
-        rows, cols = _batch_shape(where, output)
+        rows, cols = check_batch(where, output)
         y = value_targets(where, y, rows, cols)
         return self._numbers(where, lambda: [
             sum(abs(t - p) for p, t in zip(r, tr)) / cols
@@ -279,7 +282,7 @@ class MeanAbsoluteError(Loss):
     def backward(self, output, y):
         """dinputs (n x k) = sign(ŷ − y) / k / n."""
         where = f"{type(self).__name__}.backward"
-        rows, cols = _batch_shape(where, output)
+        rows, cols = check_batch(where, output)
         y = value_targets(where, y, rows, cols)
         step = 1.0 / (rows * cols)
         self.dinputs = self._numbers(where, lambda: [
@@ -294,8 +297,10 @@ class SoftmaxCrossEntropy:
     forward(inputs, y) runs ``Softmax`` on the raw scores (stored as ``self.output``)
     and returns the mean cross-entropy. backward(output, y), given those softmax
     outputs ŷ, sets ``dinputs`` = (ŷ − y) / n, y one-hot: the whole Jacobian
-    product of ``Softmax.backward`` collapses to a subtraction (lesson 03 checks the
-    two agree). ``self.activation`` and ``self.loss`` are the two parts it fuses.
+    product of ``Softmax.backward`` collapses to a subtraction (lesson 03 shows the
+    cancellation and checks the two agree). ``self.activation`` and ``self.loss`` are
+    the two parts it fuses. ``Network.loss_gradient`` starts the backward pass with it
+    whenever a network ends in Softmax with categorical cross-entropy.
     """
 
     def __init__(self):
@@ -319,7 +324,7 @@ class SoftmaxCrossEntropy:
     def backward(self, output, y):
         """dinputs (n x k) = (ŷ − y) / n, with ``output`` = ŷ, the softmax outputs."""
         where = "SoftmaxCrossEntropy.backward"
-        rows, cols = _batch_shape(where, output)
+        rows, cols = check_batch(where, output)
         indices, one_hot = class_targets(where, y, rows, cols)
         if indices is not None:
             def compute():
@@ -333,7 +338,7 @@ class SoftmaxCrossEntropy:
         try:
             self.dinputs = compute()
         except TypeError:
-            raise _not_numbers(where, output, "outputs") from None
+            raise entry_error(where, output, "outputs") from None
         return self.dinputs
 
     def predictions(self, output):
@@ -351,7 +356,7 @@ def accuracy(output, y):
     >>> accuracy([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]], [0, 1, 1])
     1.0
     """
-    rows, cols = _batch_shape("accuracy", output)
+    rows, cols = check_batch("accuracy", output)
     if cols < 2:
         raise ShapeError(f"accuracy: needs one column per class (at least 2), got {rows}x{cols}; "
                          "for a single sigmoid output threshold it with Sigmoid().predictions")
@@ -361,5 +366,5 @@ def accuracy(output, y):
     try:
         predicted = argmax(output)
     except TypeError:
-        raise _not_numbers("accuracy", output, "outputs") from None
+        raise entry_error("accuracy", output, "outputs") from None
     return sum(p == t for p, t in zip(predicted, indices)) / rows

@@ -37,26 +37,12 @@ place, so a matrix you kept from before a step still holds the old values.
 
 import math
 
-from barenn.matrix import ShapeError, format_shape
+from barenn.checks import ShapeError, check_number
+from barenn.matrix import format_shape
 
 __all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS", "from_state_dict"]
 
 sqrt = math.sqrt
-
-
-def _number(owner, name, value, low, high=math.inf, low_open=False, high_open=True):
-    """``value`` after checking it is a real number in the interval; else a clear error."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{owner}: {name} must be a number, got {value!r} ({type(value).__name__})")
-    below = value <= low if low_open else value < low
-    above = value >= high if high_open else value > high
-    if math.isnan(value) or math.isinf(value) or below or above:
-        left = "(" if low_open else "["
-        right = ")" if high_open or high == math.inf else "]"
-        top = "inf" if high == math.inf else repr(high)
-        raise ValueError(f"{owner}: {name} must be a finite number in {left}{low!r}, {top}{right}, "
-                         f"got {value!r}")
-    return float(value)
 
 
 def _zeros_like(m):
@@ -81,8 +67,8 @@ class Optimizer:
 
     def __init__(self, learning_rate, decay):
         owner = type(self).__name__
-        self.learning_rate = _number(owner, "learning_rate", learning_rate, 0.0, low_open=True)
-        self.decay = _number(owner, "decay", decay, 0.0)
+        self.learning_rate = check_number(owner, "learning_rate", learning_rate, low=0, low_open=True)
+        self.decay = check_number(owner, "decay", decay, low=0)
         self.current_learning_rate = self.learning_rate
         self.iterations = 0
         self.state = {}      # (id(layer), parameter name) -> {slot name: matrix}
@@ -190,8 +176,8 @@ class Optimizer:
         iterations = data.get("iterations")
         if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
             raise ValueError(f"{owner}: iterations must be a whole number >= 0, got {iterations!r}")
-        current = _number(owner, "current_learning_rate", data.get("current_learning_rate"),
-                          0.0, low_open=True)
+        current = check_number(owner, "current_learning_rate", data.get("current_learning_rate"),
+                               low=0, low_open=True)
         entries = data.get("state", [])
         if not isinstance(entries, list):
             raise ValueError(f"{owner}: state must be a list, got {type(entries).__name__}")
@@ -243,7 +229,7 @@ def _checked_matrix(owner, what, m, dims):
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent, optionally with momentum.
+    """Stochastic gradient descent, optionally with momentum (lesson 04, optimizers).
 
     learning_rate: step size (> 0). decay: see the module docstring.
     momentum:      μ in [0, 1); 0 is plain SGD. The velocity v starts at zero.
@@ -253,7 +239,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=1.0, decay=0.0, momentum=0.0):
         super().__init__(learning_rate, decay)
-        self.momentum = _number("SGD", "momentum", momentum, 0.0, 1.0)
+        self.momentum = check_number("SGD", "momentum", momentum, low=0, high=1, high_open=True)
 
     @property
     def slots(self):
@@ -273,7 +259,8 @@ class SGD(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    """Adaptive gradient: each parameter's step shrinks as its squared gradients add up.
+    """Adaptive gradient: each parameter's step shrinks as its squared gradients add up
+    (lesson 04, optimizers).
 
     learning_rate: step size (> 0). decay: see the module docstring.
     epsilon:       keeps the division finite while the cache is still 0.
@@ -284,7 +271,7 @@ class AdaGrad(Optimizer):
 
     def __init__(self, learning_rate=1.0, decay=0.0, epsilon=1e-7):
         super().__init__(learning_rate, decay)
-        self.epsilon = _number("AdaGrad", "epsilon", epsilon, 0.0, low_open=True)
+        self.epsilon = check_number("AdaGrad", "epsilon", epsilon, low=0, low_open=True)
 
     def update(self, weights, dweights, state):
         lr, eps = self.current_learning_rate, self.epsilon
@@ -296,7 +283,8 @@ class AdaGrad(Optimizer):
 
 
 class RMSProp(Optimizer):
-    """Root mean square propagation: AdaGrad with a moving average as the cache.
+    """Root mean square propagation: AdaGrad with a moving average as the cache
+    (lesson 04, optimizers).
 
     learning_rate: step size (> 0). decay: see the module docstring.
     epsilon:       keeps the division finite. rho: how much of the old cache stays, in [0, 1).
@@ -307,8 +295,8 @@ class RMSProp(Optimizer):
 
     def __init__(self, learning_rate=0.001, decay=0.0, epsilon=1e-7, rho=0.9):
         super().__init__(learning_rate, decay)
-        self.epsilon = _number("RMSProp", "epsilon", epsilon, 0.0, low_open=True)
-        self.rho = _number("RMSProp", "rho", rho, 0.0, 1.0)
+        self.epsilon = check_number("RMSProp", "epsilon", epsilon, low=0, low_open=True)
+        self.rho = check_number("RMSProp", "rho", rho, low=0, high=1, high_open=True)
 
     def update(self, weights, dweights, state):
         lr, eps, rho = self.current_learning_rate, self.epsilon, self.rho
@@ -322,7 +310,8 @@ class RMSProp(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adaptive moment estimation: momentum plus an RMSProp cache, both bias-corrected.
+    """Adaptive moment estimation: momentum plus an RMSProp cache, both bias-corrected
+    (lesson 04, optimizers).
 
     learning_rate: step size (> 0). decay: see the module docstring.
     epsilon:       keeps the division finite.
@@ -337,9 +326,9 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=0.001, decay=0.0, epsilon=1e-7, beta_1=0.9, beta_2=0.999):
         super().__init__(learning_rate, decay)
-        self.epsilon = _number("Adam", "epsilon", epsilon, 0.0, low_open=True)
-        self.beta_1 = _number("Adam", "beta_1", beta_1, 0.0, 1.0)
-        self.beta_2 = _number("Adam", "beta_2", beta_2, 0.0, 1.0)
+        self.epsilon = check_number("Adam", "epsilon", epsilon, low=0, low_open=True)
+        self.beta_1 = check_number("Adam", "beta_1", beta_1, low=0, high=1, high_open=True)
+        self.beta_2 = check_number("Adam", "beta_2", beta_2, low=0, high=1, high_open=True)
 
     def update(self, weights, dweights, state):
         lr, eps, b1, b2 = self.current_learning_rate, self.epsilon, self.beta_1, self.beta_2

@@ -23,6 +23,7 @@ import shutil
 from numbers import Real
 
 from barenn._files import atomic_write_text
+from barenn.checks import check_bool, check_int, check_number, check_type, describe
 
 __all__ = [
     "PALETTE",
@@ -95,8 +96,10 @@ def nice_ticks(low, high, target=5, extend=False):
     >>> nice_ticks(3, 47, target=4)[0]
     [10.0, 20.0, 30.0, 40.0]
     """
-    if not (_finite(low) and _finite(high)):
-        raise ValueError(f"nice_ticks: range must be finite numbers, got {low!r} to {high!r}")
+    low = check_number("nice_ticks", "low", low)
+    high = check_number("nice_ticks", "high", high)
+    check_int("nice_ticks", "target", target, low=1)
+    check_bool("nice_ticks", "extend", extend)
     low, high = _widen(min(low, high), max(low, high))
     if not math.isfinite(high - low):
         raise ValueError(f"nice_ticks: range {low!r} to {high!r} is too wide to draw")
@@ -293,14 +296,21 @@ def _legend(names, colours, origin, positions, kind="line"):
 
 # --------------------------------------------------------------------------- line chart
 
+def _check_picture(caller, width, height, title, x_label, y_label):
+    """The arguments every SVG chart shares: a size in pixels and three texts."""
+    check_int(caller, "width", width, low=1, high=100_000)
+    check_int(caller, "height", height, low=1, high=100_000)
+    for name, text in (("title", title), ("x_label", x_label), ("y_label", y_label)):
+        check_type(caller, name, text, str, "a string")
+
+
 def _series_points(series, caller):
     """Check a dict of series; return [(name, runs)] where runs are lists of (x, y).
 
     A run is a stretch of drawable points; a missing or non-finite value (None,
     NaN, inf) ends the run, so the line shows a gap instead of a false segment.
     """
-    if not isinstance(series, dict):
-        raise TypeError(f"{caller}: series must be a dict of name -> list of values, got {type(series).__name__}")
+    check_type(caller, "series", series, dict, "a dict of name -> list of values")
     if not series:
         raise ValueError(f"{caller}: no series to draw (the dict is empty)")
     result = []
@@ -348,6 +358,8 @@ def line_chart_svg(series, path=None, title="", x_label="epoch", y_label="",
     >>> svg.startswith("<svg") and ">Loss</text>" in svg
     True
     """
+    _check_picture("line_chart_svg", width, height, title, x_label, y_label)
+    check_bool("line_chart_svg", "log_y", log_y)
     named_runs = _series_points(series, "line_chart_svg")
     if log_y:  # a logarithm needs positive values: split runs where they are not
         positive = []
@@ -474,8 +486,9 @@ def terminal_chart(series, width=None, height=15, x_label="epoch"):
         raise ValueError("terminal_chart: no finite points to draw")
     if width is None:
         width = shutil.get_terminal_size((80, 24)).columns - 1  # the last column can wrap
-    if not isinstance(width, int) or not isinstance(height, int):
-        raise TypeError("terminal_chart: width and height must be whole numbers of characters")
+    check_int("terminal_chart", "width", width, low=1, high=10_000)
+    check_int("terminal_chart", "height", height, low=1, high=10_000)
+    check_type("terminal_chart", "x_label", x_label, str, "a string")
     braille = len(named_runs) == 1
     marks = ["⠒⠒" if braille else TERMINAL_MARKERS[i % len(TERMINAL_MARKERS)] for i in range(len(named_runs))]
     legend_items = [f"{mark} {name}" if runs else f"{mark} {name} (no finite values)"
@@ -582,7 +595,13 @@ def scatter_svg(X, y, path=None, predict=None, resolution=80, title="", x_label=
     Returns the SVG text (and writes it to ``path`` when given).
     """
     caller = "scatter_svg"
-    if not isinstance(X, (list, tuple)) or not X:
+    _check_picture(caller, width, height, title, x_label, y_label)
+    # resolution x resolution grid points go to predict: at most MAX_SIZE of them
+    check_int(caller, "resolution", resolution, low=2, high=10_000)
+    if predict is not None and not callable(predict):
+        raise TypeError(f"{caller}: predict must be a function or None, got {describe(predict)}")
+    check_type(caller, "X", X, (list, tuple), "a non-empty n x 2 matrix (list of [x1, x2] rows)")
+    if not X:
         raise ValueError(f"{caller}: X must be a non-empty n x 2 matrix (list of [x1, x2] rows)")
     for i, row in enumerate(X):
         if not isinstance(row, (list, tuple)) or len(row) != 2:
@@ -590,13 +609,10 @@ def scatter_svg(X, y, path=None, predict=None, resolution=80, title="", x_label=
             raise ValueError(f"{caller}: X must be n x 2; row {i} has {size} values")
         if not (_finite(row[0]) and _finite(row[1])):
             raise ValueError(f"{caller}: X row {i} must hold two finite numbers, got {row!r}")
-    if not isinstance(y, (list, tuple)):
-        raise TypeError(f"{caller}: y must be a list of class indices, got {type(y).__name__}")
+    check_type(caller, "y", y, (list, tuple), "a list of class indices")
     if len(y) != len(X):
         raise ValueError(f"{caller}: X has {len(X)} rows but y has {len(y)} labels")
     labels = [_class_index(v, caller, f"y[{i}]") for i, v in enumerate(y)]
-    if not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"{caller}: resolution must be an int >= 2, got {resolution!r}")
 
     x_low, x_high = _widen(min(r[0] for r in X), max(r[0] for r in X))
     y_low, y_high = _widen(min(r[1] for r in X), max(r[1] for r in X))
@@ -708,7 +724,14 @@ def digits_grid_svg(images, true_labels=None, predicted_labels=None, side=None, 
         so that every image is about 56 px wide).
     """
     caller = "digits_grid_svg"
-    if not isinstance(images, (list, tuple)) or not images:
+    check_int(caller, "columns", columns, low=1)
+    if side is not None:
+        check_int(caller, "side", side, low=1, high=10_000)
+    if pixel_size is not None:
+        check_int(caller, "pixel_size", pixel_size, low=1, high=1000)
+    check_type(caller, "title", title, str, "a string")
+    check_type(caller, "images", images, (list, tuple), "a non-empty list of images")
+    if not images:
         raise ValueError(f"{caller}: images must be a non-empty list of images")
     flat = []
     for i, image in enumerate(images):
@@ -721,8 +744,6 @@ def digits_grid_svg(images, true_labels=None, predicted_labels=None, side=None, 
     for name, labels in (("true_labels", true_labels), ("predicted_labels", predicted_labels)):
         if labels is not None and len(labels) != len(images):
             raise ValueError(f"{caller}: {len(images)} images but {len(labels)} {name}")
-    if not isinstance(columns, int) or columns < 1:
-        raise ValueError(f"{caller}: columns must be a positive int, got {columns!r}")
 
     captions = []
     for i in range(len(images)):
@@ -789,6 +810,9 @@ def terminal_digit(image, side=None, wide=True):
       ██
     ▒▒░░
     """
+    if side is not None:
+        check_int("terminal_digit", "side", side, low=1, high=10_000)
+    check_bool("terminal_digit", "wide", wide)
     pixels, side = _image_side(image, side, "terminal_digit", "the image")
     repeat = 2 if wide else 1
     lines = []

@@ -19,6 +19,8 @@ import shutil
 import sys
 import time
 
+from barenn.checks import check_choice, check_int, describe
+
 __all__ = ["Progress", "format_duration"]
 
 REDRAW_SECONDS = 0.1  # about ten redraws a second: smooth to watch, cheap to print
@@ -69,10 +71,14 @@ class Progress:
 
     def __init__(self, epochs, batches=1, first_epoch=0, verbose=1, every=None, stream=None,
                  clock=time.monotonic):
-        if verbose not in (0, 1, 2):
-            raise ValueError(f"Progress: verbose must be 0, 1 or 2, got {verbose!r}")
-        if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every < 1):
-            raise ValueError(f"Progress: every must be a whole number >= 1 (epochs), got {every!r}")
+        check_int("Progress", "epochs", epochs, low=0, high=None)
+        check_int("Progress", "batches", batches, low=1, high=None)
+        check_int("Progress", "first_epoch", first_epoch, low=0, high=None)
+        check_choice("Progress", "verbose", verbose, (0, 1, 2))
+        if every is not None:
+            check_int("Progress", "every", every, low=1, high=None)
+        if not callable(clock):
+            raise TypeError(f"Progress: clock must be a function returning seconds, got {describe(clock)}")
         self.stream = sys.stderr if stream is None else stream
         if verbose == 0:
             self.mode = "off"

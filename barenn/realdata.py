@@ -35,6 +35,7 @@ import urllib.request
 import zlib
 
 from barenn._files import atomic_write_bytes
+from barenn.checks import check_choice, check_int, check_number, describe
 
 __all__ = [
     "load_digits",
@@ -210,9 +211,8 @@ class MnistImages:
 
     def __init__(self, data, rows, cols, source=None):
         """Wrap ``data`` (bytes-like, len a multiple of rows*cols) as images of rows x cols."""
-        for label, value in (("rows", rows), ("cols", cols)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"MnistImages: {label} must be a positive int, got {value!r}")
+        check_int("MnistImages", "rows", rows, low=1)
+        check_int("MnistImages", "cols", cols, low=1)
         data = bytes(data)
         pixels = rows * cols
         if len(data) % pixels:
@@ -278,7 +278,7 @@ class MnistImages:
     def _offset(self, index):
         """Byte offset of image ``index`` (negative counts from the end, like lists)."""
         if isinstance(index, bool) or not hasattr(index, "__index__"):
-            raise TypeError(f"image index must be an int, got {index!r}")
+            raise TypeError(f"MnistImages: image index must be a whole number, got {describe(index)}")
         index = index.__index__()
         count = self._count
         if index < 0:
@@ -306,8 +306,7 @@ def load_mnist(directory, kind="train", limit=None):
     Raises FileNotFoundError if a file is missing, ValueError if a file is
     truncated or corrupt or the two files disagree; the message names the file.
     """
-    if kind not in MNIST_FILES:
-        raise ValueError(f"load_mnist: kind must be 'train' or 'test', got {kind!r}")
+    check_choice("load_mnist", "kind", kind, tuple(MNIST_FILES))
     _check_limit(limit, "load_mnist")
     image_name, label_name = MNIST_FILES[kind]
     image_path = _find_idx(directory, image_name, kind)
@@ -442,10 +441,9 @@ def _read_idx(path, expected_magic, n_dims, what, limit):
 
 
 def _check_limit(limit, caller):
-    if limit is None:
-        return
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise ValueError(f"{caller}: limit must be None or an int >= 0, got {limit!r}")
+    """None, or a whole number >= 0 (no upper bound: a limit above the count keeps all)."""
+    if limit is not None:
+        check_int(caller, "limit", limit, low=0, high=None)
 
 
 def _find_idx(directory, name, kind):
@@ -558,6 +556,9 @@ def download_mnist(directory, base_url=MNIST_URL, files=None, sums=None, timeout
     is wrong, and DownloadError for HTTP errors and cut-short downloads.
     """
     directory = os.fspath(directory)
+    check_number("download_mnist", "timeout", timeout, low=0, low_open=True)
+    if log is not None and not callable(log):
+        raise TypeError(f"download_mnist: log must be a function or None, got {describe(log)}")
     names = list(MNIST_SHA256) if files is None else list(files)
     known = MNIST_SHA256 if sums is None else {k: str(v).lower() for k, v in sums.items()}
     for name in names:

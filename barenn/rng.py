@@ -40,7 +40,9 @@ import math
 import os
 import random
 
-__all__ = ["NumpyLegacy", "make_rng", "shuffle"]
+from barenn.checks import MAX_SIZE, check_int, check_type, describe
+
+__all__ = ["NumpyLegacy", "SEED_TYPES", "make_rng", "shuffle"]
 
 # MT19937 constants from the reference implementation (Matsumoto & Nishimura).
 _STATE_WORDS = 624
@@ -89,12 +91,8 @@ class NumpyLegacy(random.Random):
         """Restart the stream exactly as ``np.random.seed(seed)`` would (cache cleared)."""
         if seed is None:
             seed = int.from_bytes(os.urandom(4), "little")
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise TypeError(
-                f"NumpyLegacy seed must be an int in 0 .. 2**32 - 1 or None, got {type(seed).__name__}"
-            )
-        if not 0 <= seed <= _MASK32:
-            raise ValueError(f"NumpyLegacy seed must be in 0 .. 2**32 - 1 (numpy's range), got {seed}")
+        # numpy's own range, 0 .. 2**32 - 1
+        check_int("NumpyLegacy", "seed", seed, low=0, high=_MASK32)
         # Index 624 means "the state is fresh: twist before the first draw", which
         # is where init_genrand leaves the generator. gauss_next None = no cached
         # Gaussian, as numpy's seed() clears its has_gauss flag.
@@ -144,12 +142,12 @@ class NumpyLegacy(random.Random):
 
     def rand(self, rows, cols):
         """A rows x cols matrix of uniform numbers in [0, 1), filled row by row like numpy."""
-        _check_shape("rand", rows, cols)
+        _check_shape("NumpyLegacy.rand", rows, cols)
         return [[self.random() for _ in range(cols)] for _ in range(rows)]
 
     def randn(self, rows, cols):
         """A rows x cols matrix of N(0, 1) numbers, filled row by row like ``np.random.randn``."""
-        _check_shape("randn", rows, cols)
+        _check_shape("NumpyLegacy.randn", rows, cols)
         return [[self.gauss() for _ in range(cols)] for _ in range(rows)]
 
     def _interval(self, top):
@@ -180,35 +178,46 @@ class NumpyLegacy(random.Random):
 
     def permutation(self, n):
         """A shuffled ``list(range(n))``: ``np.random.permutation(n)``."""
-        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise ValueError(f"permutation: n must be a non-negative int, got {n!r}")
+        check_int("NumpyLegacy.permutation", "n", n, low=0)
         items = list(range(n))
         self.shuffle(items)
         return items
 
 
-def _check_shape(name, rows, cols):
-    for label, value in (("rows", rows), ("cols", cols)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{name}: {label} must be a non-negative int, got {value!r}")
+def _check_shape(owner, rows, cols):
+    check_int(owner, "rows", rows, low=0)
+    check_int(owner, "cols", cols, low=0)
+    if rows * cols > MAX_SIZE:
+        raise ValueError(f"{owner}: rows x cols must be at most {MAX_SIZE:,} numbers, "
+                         f"got {rows:,} x {cols:,}")
 
 
-def make_rng(seed=None, rng=None):
+# What random.Random accepts as a seed (None aside).
+SEED_TYPES = (int, float, str, bytes, bytearray)
+
+
+def make_rng(seed=None, rng=None, owner="make_rng"):
     """The generator to use: ``rng`` itself if given, else ``random.Random(seed)``.
 
     The one place that implements the convention "every random thing takes
     ``seed=`` or ``rng=``". When both are given, ``rng`` wins: passing an rng is how
     a caller threads one stream through several steps (data, then weights, ...).
+    ``seed`` must be None, a whole number or a string (anything else is a TypeError
+    even when ``rng`` is given); ``owner``, the function or class the caller is,
+    names it in the error messages (as everywhere in barenn, see barenn.checks).
 
     >>> make_rng(seed=3).random() == make_rng(seed=3).random()
     True
     >>> r = NumpyLegacy(0); make_rng(seed=5, rng=r) is r
     True
     """
+    if seed is not None:
+        check_type(owner, "seed", seed, SEED_TYPES, "None, a whole number or a string")
     if rng is None:
         return random.Random(seed)
     if not callable(getattr(rng, "random", None)):
-        raise TypeError(f"rng must be a random.Random or have a random() method, got {type(rng).__name__}")
+        raise TypeError(f"{owner}: rng must be a random.Random or have a random() method, "
+                        f"got {describe(rng)}")
     return rng
 
 

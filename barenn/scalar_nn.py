@@ -1,4 +1,5 @@
-"""Neurons, layers and multi-layer perceptrons built from :class:`barenn.autograd.Value`.
+"""Neurons, layers and multi-layer perceptrons built from :class:`barenn.autograd.Value`
+(taught in lesson 08, scalar autograd).
 
 This is the second engine: every weight is a ``Value`` and every multiplication and
 addition of a forward pass is a node of a graph, so ``loss.backward()`` fills in the
@@ -15,9 +16,10 @@ followed by hand.
 """
 
 from barenn.autograd import Value
+from barenn.checks import MAX_SIZE, check_choice, check_int, check_type
 from barenn.rng import make_rng
 
-__all__ = ["ACTIVATIONS", "Neuron", "Layer", "MLP"]
+__all__ = ["ACTIVATIONS", "Module", "Neuron", "Layer", "MLP", "example_neuron"]
 
 # Activation name -> the Value method that applies it (None: leave the sum as it is).
 ACTIVATIONS = {
@@ -28,22 +30,32 @@ ACTIVATIONS = {
 }
 
 
-def _check_activation(activation):
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {activation!r}; expected one of {', '.join(map(repr, ACTIVATIONS))}"
-        )
-    return activation
+def _check_parameter_count(owner, count):
+    """Refuse a model too big to build before building any of it."""
+    if count > MAX_SIZE:
+        raise ValueError(f"{owner}: the model would have {count:,} weights and biases; "
+                         f"at most {MAX_SIZE:,}")
 
 
-def _check_count(n, what):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a positive whole number, got {n!r}")
-    return n
+class Module:
+    """What Neuron, Layer and MLP share: a list of parameters, and zeroing their grads.
+
+    A subclass defines :meth:`parameters`; :meth:`zero_grad` works on whatever it returns.
+    """
+
+    def parameters(self):
+        """Every Value this module learns (none for the base class)."""
+        return []
+
+    def zero_grad(self):
+        """Set ``grad`` to 0.0 on every parameter (gradients accumulate otherwise)."""
+        for p in self.parameters():
+            p.grad = 0.0
 
 
-class Neuron:
-    """One neuron: ``activation(w1*x1 + w2*x2 + ... + wn*xn + b)`` on one sample.
+class Neuron(Module):
+    """One neuron: ``activation(w1*x1 + w2*x2 + ... + wn*xn + b)`` on one sample
+    (lesson 08).
 
     ``weights`` is a list of ``n_inputs`` Values, ``bias`` one Value, all drawn uniformly
     from [-1, 1) with ``random.Random(seed)`` or the given ``rng`` (barenn.rng.make_rng).
@@ -51,9 +63,9 @@ class Neuron:
     """
 
     def __init__(self, n_inputs, activation="tanh", seed=None, rng=None):
-        _check_count(n_inputs, "n_inputs")
-        self.activation = _check_activation(activation)
-        rng = make_rng(seed, rng)
+        check_int("Neuron", "n_inputs", n_inputs, low=1)
+        self.activation = check_choice("Neuron", "activation", activation, tuple(ACTIVATIONS))
+        rng = make_rng(seed, rng, owner="Neuron")
         # uniform on [-1, 1) from rng.random() alone, so any generator with random() works
         self.weights = [Value(2.0 * rng.random() - 1.0, f"w{i + 1}") for i in range(n_inputs)]
         self.bias = Value(2.0 * rng.random() - 1.0, "b")
@@ -77,20 +89,20 @@ class Neuron:
         """The weights, then the bias: a list of ``n_inputs + 1`` Values."""
         return self.weights + [self.bias]
 
-    def zero_grad(self):
-        for p in self.parameters():
-            p.grad = 0.0
-
     def __repr__(self):
         return f"Neuron({len(self.weights)}, activation={self.activation!r})"
 
 
-class Layer:
-    """``n_neurons`` neurons that all see the same sample; returns a list of their outputs."""
+class Layer(Module):
+    """``n_neurons`` neurons that all see the same sample; returns a list of their outputs
+    (lesson 08)."""
 
     def __init__(self, n_inputs, n_neurons, activation="tanh", seed=None, rng=None):
-        _check_count(n_neurons, "n_neurons")
-        rng = make_rng(seed, rng)
+        check_int("Layer", "n_inputs", n_inputs, low=1)
+        check_int("Layer", "n_neurons", n_neurons, low=1)
+        check_choice("Layer", "activation", activation, tuple(ACTIVATIONS))
+        _check_parameter_count("Layer", (n_inputs + 1) * n_neurons)
+        rng = make_rng(seed, rng, owner="Layer")
         self.neurons = [Neuron(n_inputs, activation, rng=rng) for _ in range(n_neurons)]
 
     def __call__(self, inputs):
@@ -101,17 +113,13 @@ class Layer:
         """Each neuron's weights and bias, neuron by neuron."""
         return [p for neuron in self.neurons for p in neuron.parameters()]
 
-    def zero_grad(self):
-        for p in self.parameters():
-            p.grad = 0.0
-
     def __repr__(self):
         n = self.neurons[0]
         return f"Layer({len(n.weights)}, {len(self.neurons)}, activation={n.activation!r})"
 
 
-class MLP:
-    """A multi-layer perceptron: ``MLP(n_inputs, [size1, size2, ...])``.
+class MLP(Module):
+    """A multi-layer perceptron: ``MLP(n_inputs, [size1, size2, ...])`` (lesson 08).
 
     ``activation`` is used by every layer, except that the last layer uses
     ``output_activation`` when one is given (e.g. ``'linear'`` for a raw score). Or pass
@@ -121,13 +129,17 @@ class MLP:
 
     def __init__(self, n_inputs, sizes, activation="tanh", output_activation=None,
                  seed=None, rng=None):
-        _check_count(n_inputs, "n_inputs")
-        sizes = list(sizes)
+        check_int("MLP", "n_inputs", n_inputs, low=1)
+        sizes = list(check_type("MLP", "sizes", sizes, (list, tuple, range), "a list of layer sizes"))
         if not sizes:
-            raise ValueError("MLP needs at least one layer size, got []")
+            raise ValueError("MLP: sizes must be a list of at least one layer size, got []")
+        for i, size in enumerate(sizes):
+            check_int("MLP", f"sizes[{i}]", size, low=1)
         if isinstance(activation, str):
             activations = [activation] * len(sizes)
         else:
+            check_type("MLP", "activation", activation, (list, tuple),
+                       "an activation name or a list of them")
             activations = list(activation)
             if len(activations) != len(sizes):
                 raise ValueError(
@@ -135,8 +147,16 @@ class MLP:
                 )
         if output_activation is not None:
             activations[-1] = output_activation
-        rng = make_rng(seed, rng)
+        for i, name in enumerate(activations):
+            if i == len(activations) - 1 and output_activation is not None:
+                argument = "output_activation"
+            else:
+                argument = "activation" if isinstance(activation, str) else f"activation[{i}]"
+            check_choice("MLP", argument, name, tuple(ACTIVATIONS))
         widths = [n_inputs] + sizes
+        _check_parameter_count("MLP", sum((widths[i] + 1) * widths[i + 1]
+                                          for i in range(len(sizes))))
+        rng = make_rng(seed, rng, owner="MLP")
         self.layers = [
             Layer(widths[i], widths[i + 1], activations[i], rng=rng) for i in range(len(sizes))
         ]
@@ -151,9 +171,33 @@ class MLP:
         """Every weight and bias, layer by layer."""
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def zero_grad(self):
-        for p in self.parameters():
-            p.grad = 0.0
-
     def __repr__(self):
         return f"MLP([{', '.join(map(repr, self.layers))}])"
+
+
+def example_neuron():
+    """The one-neuron graph of lesson 08, after ``backward()``: o = tanh(x1*w1 + x2*w2 + b).
+
+    x1 = 2, x2 = 0, w1 = -3, w2 = 1, and b is picked so that n = x1*w1 + x2*w2 + b
+    is 0.8814, where tanh(n) = 1/sqrt(2) and so do/dn = 1 - o**2 = 0.5: slopes easy
+    to check by eye. ``python -m barenn graph`` draws it (with barenn.graph).
+
+    >>> o = example_neuron()
+    >>> round(o.data, 4), [v.label for v in o.topological_order()][-2:]
+    (0.7071, ['n', 'o'])
+    """
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    return o

@@ -22,7 +22,7 @@ try:
 except ImportError:  # run from a clone without installing: use the package next door
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from barenn import bridge
+from barenn import bridge, graph
 from barenn.activations import Tanh
 from barenn.autograd import Value
 from barenn.check import numeric_gradient
@@ -215,23 +215,23 @@ def main(argv=None):
     print(f"e = {fmt(e.data)}, d = {fmt(d.data)}, L = {fmt(loss.data)}")
     by_hand = {"f": d.data, "d": f.data, "c": f.data, "e": f.data,
                "a": f.data * b_.data, "b": f.data * a.data}
-    graph = {"f": f, "d": d, "c": c, "e": e, "a": a, "b": b_}
+    made = {"f": f, "d": d, "c": c, "e": e, "a": a, "b": b_}
     print(f"{'node':>4}  {'by hand':>7}  {'.grad':>5}")
     for k, v in by_hand.items():
-        print(f"{k:>4}  {fmt(v):>7}  {fmt(graph[k].grad):>5}")
+        print(f"{k:>4}  {fmt(v):>7}  {fmt(made[k].grad):>5}")
     lesson.agree("the gradients by hand and by backward()", list(by_hand.values()),
-                 [graph[k].grad for k in by_hand])
+                 [made[k].grad for k in by_hand])
 
     lesson.step("A picture of the graph")
     nodes_drawn = out.topological_order()
-    path = out.to_svg(os.path.join(lesson.out, PICTURE))
+    path = graph.to_svg(out, os.path.join(lesson.out, PICTURE))
     print(f"wrote {os.path.abspath(path)}")
     print(f"{len(nodes_drawn)} values, {sum(1 for v in nodes_drawn if v.op)} operations; "
           "open it in a browser.")
     print("Each box shows label | data | grad.")
     lesson.say("""
-        out.to_dot() gives the same graph as Graphviz DOT text, and in a notebook a
-        Value shows itself as this picture.""")
+        barenn.graph.to_dot(out) gives the same graph as Graphviz DOT text
+        (barenn/graph.py draws both).""")
 
     lesson.recap("""
         - every operation records its inputs and local slopes

@@ -39,7 +39,8 @@ from barenn.datasets import load_mnist
 from barenn.layers import Dense
 from barenn.lesson import Lesson
 from barenn.losses import CategoricalCrossEntropy
-from barenn.matrix import dot, dot_transposed, transpose
+from barenn.fast import dot_transposed
+from barenn.matrix import dot, transpose
 from barenn.network import Network
 from barenn.optimizers import Adam
 from barenn.plot import terminal_digit

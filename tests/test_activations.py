@@ -244,7 +244,9 @@ def test_backward_names_a_non_number_in_dvalues_at_any_position(cls):
                 part.backward(dv)
 
 
-# --- ReLU.backward_through: the ReLU and the Dense after it in one backward pass ----------
+# --- fast tier: the ReLU and the Dense after it in one backward pass ------------------
+
+from barenn.fast import relu_backward_through  # noqa: E402
 
 @pytest.mark.parametrize("n_out", [1, 3, 7])
 @pytest.mark.parametrize("seed", range(3))
@@ -261,7 +263,7 @@ def test_relu_backward_through_a_dense_equals_the_two_backward_passes(n_out, see
     dvalues[4] = [0.0] * n_out  # a sample with no gradient
     two_passes = relu.backward(dense.backward(dvalues))
     relu.dinputs = None
-    one_pass = relu.backward_through(dense, dvalues)
+    one_pass = relu_backward_through(relu, dense, dvalues)
     assert one_pass == two_passes  # the very same numbers
     assert relu.dinputs is one_pass
     assert one_pass[1][2] == 0.0 and one_pass[4] == [0.0] * k
@@ -271,10 +273,10 @@ def test_relu_backward_through_errors():
     from barenn.layers import Dense
 
     relu, dense = ReLU(), Dense(2, 3, seed=0)
-    with pytest.raises(RuntimeError, match=r"^ReLU\.backward_through: call forward\(\) before backward_through\(\)$"):
-        relu.backward_through(dense, [[1.0, 1.0, 1.0]])
+    with pytest.raises(RuntimeError, match=r"^ReLU\.backward: call forward\(\) before backward\(\)$"):
+        relu_backward_through(relu, dense, [[1.0, 1.0, 1.0]])
     relu.forward([[1.0, -1.0]])
-    with pytest.raises(ShapeError, match=r"^ReLU\.backward_through: dot_transposed_where: cannot multiply 1x2"):
-        relu.backward_through(dense, [[1.0, 1.0]])
-    with pytest.raises(TypeError, match=r"^ReLU\.backward_through: dvalues must be real numbers; entry \[0\]\[2\] is 'x'"):
-        relu.backward_through(dense, [[1.0, 1.0, "x"]])
+    with pytest.raises(ShapeError, match=r"^ReLU\.backward: dot_transposed_where: cannot multiply 1x2"):
+        relu_backward_through(relu, dense, [[1.0, 1.0]])
+    with pytest.raises(TypeError, match=r"^ReLU\.backward: dvalues must be real numbers; entry \[0\]\[2\] is 'x'"):
+        relu_backward_through(relu, dense, [[1.0, 1.0, "x"]])

@@ -229,7 +229,7 @@ def test_bad_operands_raise_a_clear_type_error(bad):
     for op in (lambda: v + bad, lambda: v - bad, lambda: v * bad, lambda: v / bad,
                lambda: v ** bad, lambda: bad + v, lambda: bad * v, lambda: bad - v,
                lambda: bad / v, lambda: Value(bad)):
-        with pytest.raises(TypeError, match="expected a number"):
+        with pytest.raises(TypeError, match=r"^Value.*: (the other operand|the exponent|data) must be a number"):
             op()
 
 
@@ -317,3 +317,10 @@ def test_topological_order_puts_inputs_before_results():
     for node in order:
         for child in node.inputs:
             assert position[child] < position[node]
+
+
+@pytest.mark.parametrize("gradient, error", [("1", TypeError), (None, TypeError),
+                                             (math.nan, ValueError), (math.inf, ValueError)])
+def test_backward_checks_its_gradient(gradient, error):
+    with pytest.raises(error, match="^Value.backward: gradient must be a finite number"):
+        (Value(2.0) * 3).backward(gradient)

@@ -104,7 +104,7 @@ def test_stacks_the_scalar_engine_cannot_mirror_are_refused():
         bridge.split_stack([Dense(2, 2), Softmax(), Dense(2, 2)])
     with pytest.raises(ValueError, match="expects 3 inputs but the layer before gives 2"):
         bridge.split_stack([Dense(2, 2), Linear(), Dense(3, 1)])
-    with pytest.raises(ValueError, match="unknown output"):
+    with pytest.raises(ValueError, match="random_case: output must be one of 'mse'"):
         bridge.random_case(0, output="hinge")
 
 
@@ -121,4 +121,18 @@ def test_the_check_row():
     assert isinstance(row, check.CheckRow)
     assert row.name == "scalar engine vs matrix engine"
     assert row.passed and row.max_abs <= bridge.TOLERANCE
-    assert bridge.engines_check_row in check.EXTRA_CHECKS
+
+
+@pytest.mark.parametrize("call, error, function, argument", [
+    (lambda: bridge.random_case(0, output=None), TypeError, "random_case", "output"),
+    (lambda: bridge.random_case(0, activations=("tanh", "swish")), ValueError, "random_case",
+     "activations[1]"),
+    (lambda: bridge.random_case({}), TypeError, "random_case", "seed"),
+    (lambda: bridge.engines_check_row(cases=0), ValueError, "engines_check_row", "cases"),
+    (lambda: bridge.engines_check_row(cases=2**64), ValueError, "engines_check_row", "cases"),
+    (lambda: bridge.engines_check_row(cases=1.5), TypeError, "engines_check_row", "cases"),
+])
+def test_bad_arguments_name_the_function_and_the_argument(call, error, function, argument):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value).startswith(f"{function}: {argument} must be "), str(info.value)

@@ -1,7 +1,6 @@
 """check.py: compare, numeric gradients, the per-part rows, the table and its exit code."""
 
 import math
-import sys
 
 import pytest
 
@@ -20,7 +19,7 @@ from barenn.check import (
     run_checks,
 )
 from barenn.layers import Dense
-from barenn.matrix import ShapeError
+from barenn.checks import ShapeError
 
 REQUIRED_ROWS = [
     "Dense", "Dense + L1/L2 regularization", "ReLU", "Sigmoid", "Tanh", "Softmax", "Linear",
@@ -159,15 +158,19 @@ def test_fused_row_compares_two_exact_formulas():
 @pytest.fixture
 def clean_extras(monkeypatch):
     monkeypatch.setattr(check, "EXTRA_CHECKS", [])
-    monkeypatch.setattr(check, "PLUGIN_MODULES", [])
     return check.EXTRA_CHECKS
+
+
+from barenn.fast.agreement import fast_check_rows  # noqa: E402
+
+ALL_ROWS = REQUIRED_ROWS + ["scalar engine vs matrix engine"] + [r.name for r in fast_check_rows(0)]
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_run_checks_every_row_passes_on_random_shapes(seed, clean_extras):
     rows = run_checks(seed)
     names = [r.name for r in rows]
-    assert names == REQUIRED_ROWS
+    assert names == ALL_ROWS
     for r in rows:
         assert isinstance(r, CheckRow)
         assert r.passed, r
@@ -185,7 +188,7 @@ def test_register_check_adds_rows_once(clean_extras):
     register_check(extra)
     register_check(two)
     names = [r.name for r in run_checks(0)]
-    assert names[len(REQUIRED_ROWS):] == ["extra", "two a", "two b"]
+    assert names[len(ALL_ROWS):] == ["extra", "two a", "two b"]
     with pytest.raises(TypeError, match="register_check"):
         register_check("not a function")
 
@@ -213,24 +216,21 @@ def test_a_raising_extra_check_is_a_failed_row(clean_extras):
     assert not last.passed and math.isnan(last.max_abs)
 
 
-def test_plugin_modules_are_imported_and_missing_ones_skipped(clean_extras, tmp_path, monkeypatch):
-    (tmp_path / "barenn_test_plugin_ok.py").write_text(
-        "from barenn import check\n"
-        "def plugin_row():\n"
-        "    return check.CheckRow('plugin row', 0.0, 0.0, True)\n"
-        "check.register_check(plugin_row)\n")
-    (tmp_path / "barenn_test_plugin_broken.py").write_text("import barenn_no_such_dependency\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(check, "PLUGIN_MODULES", ["barenn_test_plugin_ok", "barenn_test_no_such_plugin"])
-    try:
-        assert run_checks(0)[-1].name == "plugin row"
-        # a plugin that exists but fails to import is an error, not a silent skip
-        monkeypatch.setattr(check, "PLUGIN_MODULES", ["barenn_test_plugin_broken"])
-        with pytest.raises(ModuleNotFoundError, match="barenn_no_such_dependency"):
-            run_checks(0)
-    finally:
-        for name in ("barenn_test_plugin_ok", "barenn_test_plugin_broken"):
-            sys.modules.pop(name, None)
+def test_check_imports_the_engine_row_plainly():
+    """No module names in strings, no import circle: check imports bridge, bridge
+    imports compare (never check)."""
+    import ast
+    import inspect
+
+    from barenn import bridge
+    source = inspect.getsource(check)
+    assert "importlib" not in source and "PLUGIN_MODULES" not in source
+    imported = {node.module for node in ast.walk(ast.parse(inspect.getsource(bridge)))
+                if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(ast.parse(inspect.getsource(bridge)))
+                 if isinstance(node, ast.Import) for alias in node.names}
+    assert "barenn.check" not in imported and "barenn.compare" in imported
+    assert check.compare is bridge.compare and check.CheckRow is bridge.CheckRow
 
 
 # --- main: the table and the exit code -----------------------------------------------------------
@@ -238,7 +238,7 @@ def test_plugin_modules_are_imported_and_missing_ones_skipped(clean_extras, tmp_
 def test_main_prints_a_row_per_part_and_returns_0(capsys):
     assert check.main([]) == 0
     out = capsys.readouterr().out
-    for name in REQUIRED_ROWS:
+    for name in ALL_ROWS:
         line = next(line for line in out.splitlines() if line.startswith(name + "  "))
         assert line.rstrip().endswith("ok"), line
     assert "checks passed" in out and "FAILED" not in out
@@ -264,3 +264,15 @@ def test_walkthrough_softmax_rows_used_by_the_fused_row_are_the_walkthroughs():
     # softmax outputs sum to one per row, as the Jacobian path assumes
     for r in check.WALKTHROUGH_OUTPUTS:
         assert sum(r) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("call, error, function, argument", [
+    (lambda: run_checks(seed="0"), TypeError, "run_checks", "seed"),
+    (lambda: numeric_gradient(lambda: 0.0, [[1.0]], eps="1e-6"), TypeError, "numeric_gradient", "eps"),
+    (lambda: numeric_gradient(lambda: 0.0, [[1.0]], eps=-1e-6), ValueError, "numeric_gradient", "eps"),
+    (lambda: register_check(5), TypeError, "register_check", "function"),
+])
+def test_bad_arguments_name_the_function_and_the_argument(call, error, function, argument):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value).startswith(f"{function}: {argument} must be "), str(info.value)

@@ -14,6 +14,7 @@ virtual environment with numpy 2.4.6 and nnfs 0.5.1:
 """
 
 import math
+import re
 
 import pytest
 
@@ -273,31 +274,31 @@ def test_sinc_and_sine_shapes():
 # ---------------------------------------------------------------- argument errors
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: spiral(samples=0), ValueError, "spiral: samples must be at least 1, got 0"),
-    (lambda: spiral(classes=0), ValueError, "spiral: classes must be at least 1"),
-    (lambda: spiral(samples=2.5), TypeError, "spiral: samples must be an int"),
-    (lambda: spiral(samples=True), TypeError, "spiral: samples must be an int"),
-    (lambda: spiral(noise=-0.1), ValueError, "spiral: noise must be at least 0"),
-    (lambda: spiral(noise=float("nan")), ValueError, "spiral: noise must be finite"),
-    (lambda: spiral(noise="0.2"), TypeError, "spiral: noise must be a number"),
-    (lambda: vertical(samples=-1), ValueError, "vertical: samples must be at least 1"),
-    (lambda: vertical(classes="3"), TypeError, "vertical: classes must be an int"),
-    (lambda: moons(samples=0), ValueError, "moons: samples must be at least 1"),
-    (lambda: moons(noise=-1), ValueError, "moons: noise must be at least 0"),
-    (lambda: xor(samples=0), ValueError, "xor: samples must be at least 1"),
-    (lambda: xor(noise=float("inf")), ValueError, "xor: noise must be finite"),
-    (lambda: circles(samples=0), ValueError, "circles: samples must be at least 1"),
-    (lambda: circles(factor=1.0), ValueError, "circles: factor must be less than 1"),
-    (lambda: circles(factor=0), ValueError, "circles: factor must be greater than 0"),
-    (lambda: circles(noise=-0.5), ValueError, "circles: noise must be at least 0"),
-    (lambda: sine(samples=0), ValueError, "sine: samples must be at least 1"),
-    (lambda: sinc(samples=0), ValueError, "sinc: samples must be at least 1"),
-    (lambda: sinc(noise=-1), ValueError, "sinc: noise must be at least 0"),
+    (lambda: spiral(samples=0), ValueError, "spiral: samples must be a whole number >= 1, got 0 (int)"),
+    (lambda: spiral(classes=0), ValueError, "spiral: classes must be a whole number >= 1"),
+    (lambda: spiral(samples=2.5), TypeError, "spiral: samples must be a whole number >= 1, got 2.5 (float)"),
+    (lambda: spiral(samples=True), TypeError, "spiral: samples must be a whole number >= 1, got True (bool)"),
+    (lambda: spiral(noise=-0.1), ValueError, "spiral: noise must be a finite number >= 0.0, got -0.1 (float)"),
+    (lambda: spiral(noise=float("nan")), ValueError, "spiral: noise must be a finite number >= 0.0, got nan (float)"),
+    (lambda: spiral(noise="0.2"), TypeError, "spiral: noise must be a finite number >= 0.0, got '0.2' (str)"),
+    (lambda: vertical(samples=-1), ValueError, "vertical: samples must be a whole number >= 1"),
+    (lambda: vertical(classes="3"), TypeError, "vertical: classes must be a whole number >= 1, got '3' (str)"),
+    (lambda: moons(samples=0), ValueError, "moons: samples must be a whole number >= 1"),
+    (lambda: moons(noise=-1), ValueError, "moons: noise must be a finite number >= 0.0"),
+    (lambda: xor(samples=0), ValueError, "xor: samples must be a whole number >= 1"),
+    (lambda: xor(noise=float("inf")), ValueError, "xor: noise must be a finite number >= 0.0, got inf (float)"),
+    (lambda: circles(samples=0), ValueError, "circles: samples must be a whole number >= 1"),
+    (lambda: circles(factor=1.0), ValueError, "circles: factor must be a finite number in (0.0, 1.0), got 1.0 (float)"),
+    (lambda: circles(factor=0), ValueError, "circles: factor must be a finite number in (0.0, 1.0), got 0 (int)"),
+    (lambda: circles(noise=-0.5), ValueError, "circles: noise must be a finite number >= 0.0"),
+    (lambda: sine(samples=0), ValueError, "sine: samples must be a whole number >= 1"),
+    (lambda: sinc(samples=0), ValueError, "sinc: samples must be a whole number >= 1"),
+    (lambda: sinc(noise=-1), ValueError, "sinc: noise must be a finite number >= 0.0"),
     (lambda: sinc(low=1.0, high=1.0), ValueError, "sinc: low must be less than high"),
-    (lambda: spiral(rng="not a generator"), TypeError, "rng must be a random.Random"),
+    (lambda: spiral(rng="not a generator"), TypeError, "spiral: rng must be a random.Random"),
 ])
 def test_bad_arguments(call, error, message):
-    with pytest.raises(error, match=message.replace("(", r"\(").replace(".", r"\.")):
+    with pytest.raises(error, match=re.escape(message)):
         call()
 
 
@@ -312,13 +313,13 @@ def test_one_hot_values():
 
 @pytest.mark.parametrize("labels, classes, error, message", [
     ([0, 3], 3, ValueError, "label 3 at index 1 is out of range for 3 classes"),
-    ([0, -1], None, ValueError, "labels must be >= 0, got -1 at index 1"),
-    ([0, 1.0], None, TypeError, "labels must be ints .* float 1.0 at index 1"),
-    (["a"], None, TypeError, "labels must be ints .* str 'a' at index 0"),
-    ([True], None, TypeError, "labels must be ints .* bool"),
+    ([0, -1], None, ValueError, r"one_hot: labels\[1\] \(a class number\) must be a whole number >= 0, got -1"),
+    ([0, 1.0], None, TypeError, r"one_hot: labels\[1\].* got 1.0 \(float\)"),
+    (["a"], None, TypeError, r"one_hot: labels\[0\].* got 'a' \(str\)"),
+    ([True], None, TypeError, r"one_hot: labels\[0\].* got True \(bool\)"),
     ([], None, ValueError, "cannot infer the number of classes"),
-    ([0], 0, ValueError, "classes must be at least 1"),
-    ([0], 2.0, TypeError, "classes must be an int"),
+    ([0], 0, ValueError, "one_hot: classes must be a whole number >= 1"),
+    ([0], 2.0, TypeError, "one_hot: classes must be a whole number >= 1, got 2.0"),
 ])
 def test_one_hot_errors(labels, classes, error, message):
     with pytest.raises(error, match=message):
@@ -386,10 +387,10 @@ def test_split_accepts_regression_targets():
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    (dict(test_fraction=0.0), ValueError, "test_fraction must be greater than 0"),
-    (dict(test_fraction=1.0), ValueError, "test_fraction must be less than 1"),
-    (dict(test_fraction=1.5), ValueError, "test_fraction must be less than 1"),
-    (dict(test_fraction="0.2"), TypeError, "test_fraction must be a number"),
+    (dict(test_fraction=0.0), ValueError, r"train_test_split: test_fraction must be a finite number in \(0.0, 1.0\), got 0.0"),
+    (dict(test_fraction=1.0), ValueError, r"test_fraction must be a finite number in \(0.0, 1.0\), got 1.0"),
+    (dict(test_fraction=1.5), ValueError, r"test_fraction must be a finite number in \(0.0, 1.0\), got 1.5"),
+    (dict(test_fraction="0.2"), TypeError, "train_test_split: test_fraction must be a finite number"),
     (dict(test_fraction=0.01), ValueError, "leaves 4 for training and 0 for testing"),
     (dict(test_fraction=0.9), ValueError, "leaves 0 for training and 4 for testing"),
     (dict(test_fraction=0.01, stratify=True), ValueError, "leaves 4 for training and 0 for testing"),
@@ -461,10 +462,61 @@ def test_batches_without_targets():
     (([[0.0]] * 3, [0, 1]), {}, ValueError, "X has 3 rows but y has 2 entries"),
     (([], []), {}, ValueError, "the data set is empty"),
     (([],), {}, ValueError, "the data set is empty"),
-    (([[0.0]], [0]), dict(batch_size=0), ValueError, "batch_size must be at least 1"),
-    (([[0.0]], [0]), dict(batch_size=2.5), TypeError, "batch_size must be an int"),
+    (([[0.0]], [0]), dict(batch_size=0), ValueError, "batches: batch_size must be a whole number >= 1, got 0"),
+    (([[0.0]], [0]), dict(batch_size=2.5), TypeError, "batches: batch_size must be a whole number >= 1, got 2.5"),
 ])
 def test_batches_errors_are_raised_at_the_call(args, kwargs, error, message):
     # No next(): the error must come before iteration starts.
     with pytest.raises(error, match=message):
         batches(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- one way to check arguments
+
+@pytest.mark.parametrize("function, kwargs, error, argument", [
+    (spiral, dict(samples=2.5), TypeError, "samples"),
+    (spiral, dict(seed={}), TypeError, "seed"),
+    (spiral, dict(seed=[1]), TypeError, "seed"),
+    (spiral, dict(rng=3), TypeError, "rng"),
+    (spiral, dict(samples=10, classes=2**64), ValueError, "classes"),
+    (spiral, dict(samples=2**64), ValueError, "samples"),
+    (spiral, dict(samples=10**5, classes=10**5), ValueError, "rows"),
+    (vertical, dict(classes=None), TypeError, "classes"),
+    (vertical, dict(seed=object()), TypeError, "seed"),
+    (vertical, dict(samples=10**8, classes=2), ValueError, "rows"),
+    (moons, dict(samples=2**64), ValueError, "samples"),
+    (moons, dict(noise=None), TypeError, "noise"),
+    (moons, dict(seed={}), TypeError, "seed"),
+    (xor, dict(samples="4"), TypeError, "samples"),
+    (xor, dict(seed={}), TypeError, "seed"),
+    (circles, dict(factor="0.5"), TypeError, "factor"),
+    (circles, dict(factor=2), ValueError, "factor"),
+    (circles, dict(seed={}), TypeError, "seed"),
+    (sine, dict(samples=2**64), ValueError, "samples"),
+    (sine, dict(samples=None), TypeError, "samples"),
+    (sinc, dict(low=float("nan")), ValueError, "low"),
+    (sinc, dict(high="10"), TypeError, "high"),
+    (sinc, dict(seed={}), TypeError, "seed"),
+    (one_hot, dict(labels=[0], classes=2**64), ValueError, "classes"),
+    (one_hot, dict(labels=[0] * 10, classes=10**8), ValueError, "classes"),
+    (one_hot, dict(labels=[2**64]), ValueError, "labels[0]"),
+    (train_test_split, dict(X=5, y=[1]), TypeError, "X"),
+    (train_test_split, dict(X=[[0.0]] * 4, y=[0, 1, 0, 1], stratify="yes"), TypeError, "stratify"),
+    (train_test_split, dict(X=[[0.0]] * 4, y=[0, 1, 0, 1], seed={}), TypeError, "seed"),
+    (batches, dict(X=[[0.0]], y=[0], batch_size=2**64), ValueError, "batch_size"),
+    (batches, dict(X=[[0.0]], y=[0], shuffle=None), TypeError, "shuffle"),
+    (batches, dict(X=[[0.0]], y=[0], seed={}), TypeError, "seed"),
+    (batches, dict(X=None), TypeError, "X"),
+])
+def test_every_bad_argument_names_the_function_and_the_argument(function, kwargs, error, argument):
+    """The same mistake gets the same exception type and message style everywhere
+    (barenn.checks): "function: argument must be ..., got ...". Sizes are bounded, so
+    a huge one is refused at once instead of filling the memory."""
+    with pytest.raises(error) as info:
+        result = function(**kwargs)
+        if function is batches:
+            next(result)
+    message = str(info.value)
+    assert message.startswith(f"{function.__name__}: "), message
+    assert argument in message, message
+    assert " must be " in message or "at most" in message, message

@@ -4,8 +4,10 @@ import os
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from barenn import graph
-from barenn.graph import example_neuron
+from barenn.scalar_nn import example_neuron
 from barenn.autograd import Value
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -18,7 +20,7 @@ def neuron_graph():
 
 def test_dot_lists_every_node_and_edge():
     o = neuron_graph()
-    text = o.to_dot()
+    text = graph.to_dot(o)
     nodes = o.topological_order()
     ids = {node: f"v{i}" for i, node in enumerate(nodes)}
     edge_lines = [line.strip() for line in text.splitlines() if "->" in line]
@@ -37,19 +39,19 @@ def test_dot_lists_every_node_and_edge():
 def test_dot_shows_a_reused_value_twice():
     a = Value(1.0, "a")
     b = a + a
-    text = b.to_dot()
+    text = graph.to_dot(b)
     assert text.count("v0 -> v1_op;") == 2
 
 
 def test_dot_escapes_record_characters():
     v = Value(1.0, "{x|<y>}")
-    text = (v * 2).to_dot()
+    text = graph.to_dot(v * 2)
     assert r"\{x\|\<y\>\}" in text
 
 
 def test_svg_is_well_formed_and_names_every_node():
     o = neuron_graph()
-    text = o.to_svg()
+    text = graph.to_svg(o)
     root = ET.fromstring(text)
     assert root.tag == SVG + "svg"
     groups = root.findall(f".//{SVG}g")
@@ -73,7 +75,7 @@ def test_svg_is_well_formed_and_names_every_node():
 
 def test_svg_escapes_markup_in_labels():
     v = Value(1.0, "<a & b>")
-    text = (v.exp()).to_svg()
+    text = graph.to_svg(v.exp())
     root = ET.fromstring(text)  # would raise on unescaped markup
     assert any(t.text == "<a & b>" for t in root.iter(SVG + "text"))
 
@@ -96,23 +98,23 @@ def test_layout_runs_left_to_right():
 def test_svg_is_written_atomically_to_a_path(tmp_path):
     o = neuron_graph()
     target = tmp_path / "pictures" / "neuron.svg"
-    written = o.to_svg(target)
+    written = graph.to_svg(o, target)
     assert written == str(target)
-    assert target.read_text(encoding="utf-8") == o.to_svg()
+    assert target.read_text(encoding="utf-8") == graph.to_svg(o)
     assert os.listdir(target.parent) == ["neuron.svg"]  # no temporary file left behind
     dot_target = tmp_path / "neuron.dot"
     assert graph.to_dot(o, dot_target) == str(dot_target)
-    assert dot_target.read_text(encoding="utf-8") == o.to_dot() + "\n"
+    assert dot_target.read_text(encoding="utf-8") == graph.to_dot(o) + "\n"
 
 
 def test_notebook_repr_is_svg_for_small_graphs_only():
     o = neuron_graph()
-    svg = o._repr_svg_()
+    svg = graph.notebook_svg(o)
     assert svg is not None and ET.fromstring(svg).tag == SVG + "svg"
     big = Value(0.0)
     for _ in range(graph.NOTEBOOK_MAX_NODES):
         big = big + 1.0
-    assert big._repr_svg_() is None
+    assert graph.notebook_svg(big) is None
 
 
 def test_numbers_are_rendered_readably():
@@ -122,3 +124,32 @@ def test_numbers_are_rendered_readably():
     assert graph._number(2.5e-7) == "2.5e-07"
     assert graph._number(float("nan")) == "nan"
     assert re.fullmatch(r"-?inf", graph._number(float("-inf")))
+
+
+def test_autograd_does_not_import_graph():
+    """No import circle, not even a lazy one: graph imports autograd, never back."""
+    import ast
+    import inspect
+
+    from barenn import autograd
+    tree = ast.parse(inspect.getsource(autograd))
+    names = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    names |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+    assert not any("graph" in (name or "") for name in names)
+    for method in ("to_dot", "to_svg", "_repr_svg_"):
+        assert not hasattr(Value, method)
+
+
+def test_graph_has_no_example_neuron():
+    assert not hasattr(graph, "example_neuron")
+
+
+@pytest.mark.parametrize("function", ["to_dot", "to_svg", "layout", "notebook_svg"])
+def test_pictures_need_a_value(function):
+    with pytest.raises(TypeError, match=f"^{function}: root must be a Value, got 2.0 \\(float\\)"):
+        getattr(graph, function)(2.0)
+
+
+def test_notebook_max_nodes_is_checked():
+    with pytest.raises(ValueError, match="notebook_svg: max_nodes must be a whole number >= 1"):
+        graph.notebook_svg(Value(1.0), max_nodes=0)

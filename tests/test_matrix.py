@@ -1,4 +1,6 @@
-"""Tests for barenn.matrix: every helper by hand, every error, and every dot kernel.
+"""Tests for barenn.matrix (the reference) and barenn.fast.matrix (the kernels).
+
+Every helper by hand, every error, and every dot kernel of the fast tier.
 
 The expected values are worked out by hand in the comments. The dot kernels are
 checked against a plain triple loop on random matrices (fixed seeds), with each
@@ -15,10 +17,13 @@ from operator import mul
 
 import pytest
 
-from barenn import matrix
+from barenn import matrix as reference
+from barenn.checks import describe
+from barenn.fast import matrix  # the kernels and their knobs, monkeypatched below
+from barenn.fast.matrix import dot, dot_add_row, dot_transposed, dot_transposed_where
 from barenn.matrix import (
-    ShapeError, add, add_row, apply, argmax, clip, column, copy, diagflat, divide, dot,
-    dot_add_row, dot_transposed, dot_transposed_where, flatten, format_shape, full, identity, max_abs, mean, multiply, outer, row,
+    ShapeError, add, add_row, apply, argmax, clip, column, copy, diagflat, divide,
+    flatten, format_shape, full, identity, max_abs, mean, multiply, outer, row,
     scale, shape, subtract, sum_all, sum_columns, sum_rows, transpose, zeros,
 )
 
@@ -381,17 +386,19 @@ def test_non_numbers_in_vectors_and_scalars():
         apply(3, [[1]])
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: zeros(-1, 2), r"^zeros: rows must be a whole number >= 0, got -1 \(int\)$"),
-    (lambda: zeros(2, 1.5), r"^zeros: cols must be a whole number >= 0, got 1.5 \(float\)$"),
-    (lambda: zeros(True, 2), r"^zeros: rows must be a whole number >= 0, got True \(bool\)$"),
-    (lambda: zeros("2", 2), r"^zeros: rows must be a whole number >= 0, got '2' \(str\)$"),
-    (lambda: full(2, -3, 0.0), r"^full: cols must be a whole number >= 0, got -3"),
-    (lambda: identity(-1), r"^identity: n must be a whole number >= 0, got -1"),
-    (lambda: identity(2.0), r"^identity: n must be a whole number >= 0, got 2.0"),
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: zeros(-1, 2), ValueError, r"^zeros: rows must be a whole number >= 0, got -1 \(int\)$"),
+    (lambda: zeros(2, 1.5), TypeError, r"^zeros: cols must be a whole number >= 0, got 1.5 \(float\)$"),
+    (lambda: zeros(True, 2), TypeError, r"^zeros: rows must be a whole number >= 0, got True \(bool\)$"),
+    (lambda: zeros("2", 2), TypeError, r"^zeros: rows must be a whole number >= 0, got '2' \(str\)$"),
+    (lambda: full(2, -3, 0.0), ValueError, r"^full: cols must be a whole number >= 0, got -3"),
+    (lambda: identity(-1), ValueError, r"^identity: n must be a whole number >= 0, got -1"),
+    (lambda: identity(2.0), TypeError, r"^identity: n must be a whole number >= 0, got 2.0"),
+    (lambda: zeros(2 ** 64, 3), ValueError, r"^zeros: rows must be at most 100,000,000, got 18,446,744"),
 ])
-def test_bad_sizes(call, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_sizes(call, error, message):
+    # wrong type: TypeError; wrong value: ValueError (barenn.checks, the same everywhere)
+    with pytest.raises(error, match=message):
         call()
 
 
@@ -517,7 +524,7 @@ def _fsum_sumprod(u, v):
     return math.fsum(map(mul, u, v))
 
 
-SUMPRODS = [("fallback sum(map(mul))", matrix._sumprod_fallback), ("fsum", _fsum_sumprod)]
+SUMPRODS = [("fallback sum(map(mul))", reference.sumprod_fallback), ("fsum", _fsum_sumprod)]
 if hasattr(math, "sumprod"):
     SUMPRODS.insert(0, ("math.sumprod", math.sumprod))
 
@@ -551,8 +558,8 @@ def path(request, monkeypatch):
 
 def test_the_module_uses_math_sumprod_where_it_exists():
     assert matrix.HAS_MATH_SUMPROD == hasattr(math, "sumprod")
-    assert matrix.sumprod is (math.sumprod if hasattr(math, "sumprod") else matrix._sumprod_fallback)
-    assert matrix._sumprod_fallback([1, 2, 3], [4, 5, 6]) == 32
+    assert matrix.sumprod is (math.sumprod if hasattr(math, "sumprod") else reference.sumprod_fallback)
+    assert reference.sumprod_fallback([1, 2, 3], [4, 5, 6]) == 32
 
 
 @pytest.mark.parametrize("k", [1, 2, 3])
@@ -574,7 +581,7 @@ def test_small_inner_dot_transposed_names_a_non_number_of_its_right_matrix():
         with pytest.raises(TypeError) as caught:
             dot_transposed([[1.0, 1.0]], bt)
         assert str(caught.value) == (f"dot_transposed: every element must be a number, but the "
-                                     f"right matrix has {matrix._describe(bad)} at row 2, column 1")
+                                     f"right matrix has {describe(bad)} at row 2, column 1")
 
 
 @pytest.mark.parametrize("n, k, m", [(9, 4, 3), (6, 17, 15), (5, 30, 16), (8, 64, 40), (3, 150, 20)])
@@ -692,7 +699,7 @@ def test_dot_names_a_non_number_in_the_left_matrix(reduction, monkeypatch, share
             call()
         assert str(caught.value) == (
             f"{op}: every element must be a number, but the left matrix has "
-            f"{matrix._describe(bad)} at row 1, column {3 % k}"
+            f"{describe(bad)} at row 1, column {3 % k}"
         )
 
 
@@ -842,3 +849,31 @@ def test_dot_transposed_where_errors():
     for k in (2, 5):  # the row of zeros in a is not multiplied, its mask row is still checked
         with pytest.raises(TypeError, match=r"^dot_transposed_where: .* mask has 'm' \(str\) at row 1, column 1$"):
             dot_transposed_where([[1.0] * k, [0.0] * k], [[1.0] * k] * 2, [[1.0, 1.0], [1.0, "m"]])
+
+
+# --- the reference dot: the formula, and the same numbers as the fast kernels -----------
+
+def test_reference_dot_by_hand_and_its_errors():
+    assert reference.dot([[1, 2], [3, 4]], [[5, 6], [7, 8]]) == [[19, 22], [43, 50]]
+    assert reference.dot([[1, 2, 3]], [[1], [0], [-1]]) == [[-2]]
+    assert reference.dot([], []) == []
+    assert reference.dot([[], []], []) == [[], []]
+    with pytest.raises(ShapeError, match=r"^dot: cannot multiply 1x2 by 1x2 \(inner sizes 2 and 1 differ\)$"):
+        reference.dot([[1, 2]], [[1, 2]])
+    with pytest.raises(TypeError, match=r"^dot: every element must be a number, but the left matrix has 'x' \(str\) at row 0, column 1$"):
+        reference.dot([[1, "x"]], [[1], [2]])
+    with pytest.raises(TypeError, match=r"^dot: every element must be a number, but the right matrix has None \(NoneType\) at row 1, column 0$"):
+        reference.dot([[1, 2]], [[1], [None]])
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 40])
+@pytest.mark.parametrize("zeros_share", [0.0, 0.8])
+def test_reference_dot_equals_the_triple_loop_and_the_fast_dot(k, zeros_share):
+    rng = random.Random(k)
+    a = [[0 if rng.random() < zeros_share else rng.randint(-9, 9) for _ in range(k)] for _ in range(7)]
+    b = [[rng.randint(-9, 9) for _ in range(20)] for _ in range(k)]
+    assert reference.dot(a, b) == triple_loop(a, b) == dot(a, b)  # integers: exact
+    af = [[x / 7 for x in r] for r in a]
+    bf = [[x / 3 for x in r] for r in b]
+    for mine, theirs in zip(dot(af, bf), reference.dot(af, bf)):
+        assert mine == pytest.approx(theirs, rel=1e-12, abs=1e-12)

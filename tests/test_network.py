@@ -380,37 +380,3 @@ def test_a_bad_data_source_is_explained():
         image_classifier().fit(images, labels[:9], epochs=1, verbose=0)
 
 
-def test_backward_without_dinputs_gives_the_same_gradients(data):
-    X, y = data
-    for dropout_first in (False, True):
-        layers = [Dropout(0.1, seed=2)] if dropout_first else []
-        layers += [Dense(2, 8, init="he", seed=1), ReLU(), Dense(8, 3, seed=2), Softmax()]
-        net = Network(layers, CategoricalCrossEntropy(), Adam())
-        output = net.forward(X, training=False)
-        dinputs = net.backward(output, y)
-        assert len(dinputs) == len(X) and len(dinputs[0]) == 2
-        grads = [(layer.dweights, layer.dbiases) for layer in net.trainable_layers()]
-        assert net.backward(output, y, need_dinputs=False) is None
-        assert [(layer.dweights, layer.dbiases) for layer in net.trainable_layers()] == grads
-        first = net.trainable_layers()[0]
-        assert first.dinputs is None  # the first Dense skipped the product
-
-
-def test_relu_then_dense_is_fused_in_backward_with_the_same_gradients(data):
-    # Network.backward takes a ReLU and the Dense after it in one pass
-    # (ReLU.backward_through); layer by layer gives the very same numbers.
-    X, y = data
-    net = Network([Dense(2, 8, init="he", seed=1), ReLU(), Dense(8, 6, init="he", seed=2), ReLU(),
-                   Dense(6, 3, seed=3), Softmax()], CategoricalCrossEntropy(), Adam())
-    output = net.forward(X, training=True)
-    dinputs = net.backward(output, y)
-    fused = [(layer.dweights, layer.dbiases) for layer in net.trainable_layers()]
-    relu_dinputs = [net.layers[1].dinputs, net.layers[3].dinputs]
-    assert net.layers[2].dinputs is None and net.layers[4].dinputs is None  # left to the ReLUs
-
-    dvalues = net.fused.backward(output, y)
-    for layer in reversed(net.layers[:-1]):
-        dvalues = layer.backward(dvalues)
-    assert dvalues == dinputs
-    assert [(layer.dweights, layer.dbiases) for layer in net.trainable_layers()] == fused
-    assert [net.layers[1].dinputs, net.layers[3].dinputs] == relu_dinputs

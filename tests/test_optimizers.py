@@ -257,7 +257,7 @@ def test_bad_settings_are_refused_by_name(make, message):
 
 
 def test_non_number_setting_is_a_type_error():
-    with pytest.raises(TypeError, match="learning_rate must be a number"):
+    with pytest.raises(TypeError, match="learning_rate must be a finite number > 0, got '0.01' \\(str\\)"):
         Adam(learning_rate="0.01")
 
 

@@ -449,3 +449,37 @@ def test_history_plots_as_a_line_chart_and_in_the_terminal():
     assert {"loss", "accuracy", "learning_rate"} <= set(texts(root))
     chart = plot.terminal_chart(series, width=50, height=10)
     assert "loss" in chart and "learning_rate" in chart
+
+
+@pytest.mark.parametrize("call, error, function, argument", [
+    (lambda: plot.nice_ticks("0", 1), TypeError, "nice_ticks", "low"),
+    (lambda: plot.nice_ticks(0, float("inf")), ValueError, "nice_ticks", "high"),
+    (lambda: plot.nice_ticks(0, 1, target=0), ValueError, "nice_ticks", "target"),
+    (lambda: plot.line_chart_svg({"a": [1, 2]}, width=2.5), TypeError, "line_chart_svg", "width"),
+    (lambda: plot.line_chart_svg({"a": [1, 2]}, height=2**64), ValueError, "line_chart_svg", "height"),
+    (lambda: plot.line_chart_svg({"a": [1, 2]}, title=None), TypeError, "line_chart_svg", "title"),
+    (lambda: plot.line_chart_svg({"a": [1, 2]}, log_y="yes"), TypeError, "line_chart_svg", "log_y"),
+    (lambda: plot.terminal_chart({"a": [1, 2]}, width=40.0), TypeError, "terminal_chart", "width"),
+    (lambda: plot.terminal_chart({"a": [1, 2]}, width=40, height=2**64), ValueError,
+     "terminal_chart", "height"),
+    (lambda: plot.scatter_svg([[0, 0], [1, 1]], [0, 1], resolution=1), ValueError, "scatter_svg",
+     "resolution"),
+    (lambda: plot.scatter_svg([[0, 0], [1, 1]], [0, 1], resolution=2**64), ValueError, "scatter_svg",
+     "resolution"),
+    (lambda: plot.scatter_svg([[0, 0], [1, 1]], [0, 1], predict=3), TypeError, "scatter_svg", "predict"),
+    (lambda: plot.digits_grid_svg([[0.0] * 64], columns=0), ValueError, "digits_grid_svg", "columns"),
+    (lambda: plot.digits_grid_svg([[0.0] * 64], columns=2.0), TypeError, "digits_grid_svg", "columns"),
+    (lambda: plot.digits_grid_svg([[0.0] * 64], pixel_size=-1), ValueError, "digits_grid_svg",
+     "pixel_size"),
+    (lambda: plot.terminal_digit([0.0] * 4, wide=1), TypeError, "terminal_digit", "wide"),
+    (lambda: plot.terminal_digit([0.0] * 4, side="2"), TypeError, "terminal_digit", "side"),
+    (lambda: plot.line_chart_svg([1, 2]), TypeError, "line_chart_svg", "series"),
+    (lambda: plot.scatter_svg(5, [0]), TypeError, "scatter_svg", "X"),
+    (lambda: plot.scatter_svg([[0, 0]], 0), TypeError, "scatter_svg", "y"),
+    (lambda: plot.digits_grid_svg("image"), TypeError, "digits_grid_svg", "images"),
+])
+def test_bad_arguments_name_the_function_and_the_argument(call, error, function, argument):
+    """One way to check arguments (barenn.checks): same exception type, same message style."""
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value).startswith(f"{function}: {argument} must be "), str(info.value)

@@ -126,11 +126,21 @@ def test_the_line_is_closed_when_training_fails(monkeypatch):
     assert text.startswith("\repoch 0/199") and text.endswith("\n") and text.count("\n") == 1
 
 
-def test_bad_arguments():
-    with pytest.raises(ValueError, match="verbose"):
-        Progress(3, verbose=3)
-    with pytest.raises(ValueError, match="every"):
-        Progress(3, every=0)
+@pytest.mark.parametrize("kwargs, error, argument", [
+    (dict(epochs=3, verbose=3), ValueError, "verbose"),
+    (dict(epochs=3, verbose="1"), TypeError, "verbose"),
+    (dict(epochs=3, verbose=True), TypeError, "verbose"),
+    (dict(epochs=3, every=0), ValueError, "every"),
+    (dict(epochs=3, every=1.5), TypeError, "every"),
+    (dict(epochs=-1), ValueError, "epochs"),
+    (dict(epochs=3.0), TypeError, "epochs"),
+    (dict(epochs=3, batches=0), ValueError, "batches"),
+    (dict(epochs=3, first_epoch=None), TypeError, "first_epoch"),
+    (dict(epochs=3, clock=5), TypeError, "clock"),
+])
+def test_bad_arguments(kwargs, error, argument):
+    with pytest.raises(error, match=f"^Progress: {argument} must be "):
+        Progress(**kwargs)
 
 
 def test_format_duration():

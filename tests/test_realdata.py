@@ -225,10 +225,11 @@ def test_load_mnist_limit(tmp_path):
     assert len(images) == 0 and labels == []
 
 
-@pytest.mark.parametrize("limit", [-1, 1.5, "3", True])
-def test_load_mnist_bad_limit(tmp_path, limit):
+@pytest.mark.parametrize("limit, error", [(-1, ValueError), (1.5, TypeError), ("3", TypeError),
+                                          (True, TypeError)])
+def test_load_mnist_bad_limit(tmp_path, limit, error):
     make_mnist(tmp_path)
-    with pytest.raises(ValueError, match="limit must be None or an int >= 0"):
+    with pytest.raises(error, match="load_mnist: limit must be a whole number >= 0"):
         load_mnist(tmp_path, limit=limit)
 
 
@@ -360,7 +361,7 @@ def test_load_mnist_missing_file_and_directory(tmp_path):
 
 
 def test_load_mnist_bad_kind(tmp_path):
-    with pytest.raises(ValueError, match="kind must be 'train' or 'test'"):
+    with pytest.raises(ValueError, match="load_mnist: kind must be one of 'train', 'test'"):
         load_mnist(tmp_path, "validation")
 
 
@@ -378,9 +379,9 @@ def test_mnist_images_indexing_and_select():
         images.batch([0, 4])
     with pytest.raises(IndexError, match="out of range"):
         images.image(-5)
-    with pytest.raises(TypeError, match="image index must be an int"):
+    with pytest.raises(TypeError, match=r"MnistImages: image index must be a whole number, got 1.0 \(float\)"):
         images.row(1.0)
-    with pytest.raises(TypeError, match="must be an int"):
+    with pytest.raises(TypeError, match="must be a whole number"):
         images.batch([True])
     assert "4 images of 2x2" in repr(images)
 
@@ -388,9 +389,9 @@ def test_mnist_images_indexing_and_select():
 def test_mnist_images_rejects_bad_shapes():
     with pytest.raises(ValueError, match="not a whole number of 2x2 images"):
         MnistImages(b"\x00" * 5, 2, 2)
-    with pytest.raises(ValueError, match="rows must be a positive int"):
+    with pytest.raises(ValueError, match="MnistImages: rows must be a whole number >= 1, got 0"):
         MnistImages(b"", 0, 2)
-    with pytest.raises(ValueError, match="cols must be a positive int"):
+    with pytest.raises(TypeError, match="MnistImages: cols must be a whole number >= 1, got 2.0"):
         MnistImages(b"", 2, 2.0)
 
 
@@ -598,3 +599,20 @@ def test_datasets_reexports_the_real_data_loaders():
     assert datasets.load_digits is realdata.load_digits
     assert datasets.load_mnist is realdata.load_mnist
     assert datasets.download_mnist is realdata.download_mnist
+
+
+@pytest.mark.parametrize("call, error, function, argument", [
+    (lambda d: load_mnist(d, kind=None), TypeError, "load_mnist", "kind"),
+    (lambda d: load_mnist(d, limit=2.0), TypeError, "load_mnist", "limit"),
+    (lambda d: read_idx_images(d / "x", limit=-1), ValueError, "read_idx_images", "limit"),
+    (lambda d: read_idx_labels(d / "x", limit="1"), TypeError, "read_idx_labels", "limit"),
+    (lambda d: MnistImages(b"", 2**64, 1), ValueError, "MnistImages", "rows"),
+    (lambda d: MnistImages(b"", 1, None), TypeError, "MnistImages", "cols"),
+    (lambda d: download_mnist(d, timeout=0), ValueError, "download_mnist", "timeout"),
+    (lambda d: download_mnist(d, timeout="5"), TypeError, "download_mnist", "timeout"),
+    (lambda d: download_mnist(d, log="print"), TypeError, "download_mnist", "log"),
+])
+def test_bad_arguments_name_the_function_and_the_argument(tmp_path, call, error, function, argument):
+    with pytest.raises(error) as info:
+        call(tmp_path)
+    assert str(info.value).startswith(f"{function}: {argument} must be "), str(info.value)

@@ -152,19 +152,19 @@ def test_shuffle_and_permutation_match_numpy():
 def test_permutation_edge_cases():
     assert NumpyLegacy(0).permutation(0) == []
     assert NumpyLegacy(0).permutation(1) == [0]
-    with pytest.raises(ValueError, match="non-negative int"):
+    with pytest.raises(ValueError, match="NumpyLegacy.permutation: n must be a whole number >= 0"):
         NumpyLegacy(0).permutation(-1)
 
 
 @pytest.mark.parametrize("bad", [-1, 2**32])
 def test_seed_out_of_numpy_range(bad):
-    with pytest.raises(ValueError, match="0 .. 2\\*\\*32 - 1"):
+    with pytest.raises(ValueError, match=r"NumpyLegacy: seed must be (a whole number )?in \[0, 4294967295\]"):
         NumpyLegacy(bad)
 
 
 @pytest.mark.parametrize("bad", [1.5, "0", True, [0]])
 def test_seed_of_wrong_type(bad):
-    with pytest.raises(TypeError, match="must be an int"):
+    with pytest.raises(TypeError, match="NumpyLegacy: seed must be a whole number"):
         NumpyLegacy(bad)
 
 
@@ -174,11 +174,14 @@ def test_seed_none_gives_a_working_fresh_stream():
     assert all(0.0 <= v < 1.0 for v in values)
 
 
-@pytest.mark.parametrize("rows, cols", [(-1, 2), (2, -1), (1.5, 2), (2, None)])
-def test_randn_rejects_bad_shapes(rows, cols):
-    with pytest.raises(ValueError, match="randn: (rows|cols) must be a non-negative int"):
+@pytest.mark.parametrize("rows, cols, error", [
+    (-1, 2, ValueError), (2, -1, ValueError), (1.5, 2, TypeError), (2, None, TypeError),
+    (2**64, 1, ValueError), (10**5, 10**5, ValueError),
+])
+def test_randn_rejects_bad_shapes(rows, cols, error):
+    with pytest.raises(error, match="NumpyLegacy.randn: (rows|cols)"):
         NumpyLegacy(0).randn(rows, cols)
-    with pytest.raises(ValueError, match="rand: (rows|cols) must be a non-negative int"):
+    with pytest.raises(error, match="NumpyLegacy.rand: (rows|cols)"):
         NumpyLegacy(0).rand(rows, cols)
 
 
@@ -196,8 +199,16 @@ def test_make_rng_builds_a_seeded_random():
 
 
 def test_make_rng_rejects_non_generators():
-    with pytest.raises(TypeError, match="rng must be a random.Random"):
+    with pytest.raises(TypeError, match="make_rng: rng must be a random.Random"):
         make_rng(rng=42)
+    with pytest.raises(TypeError, match="spiral: rng must be a random.Random"):
+        make_rng(rng=42, owner="spiral")
+
+
+@pytest.mark.parametrize("bad", [{}, [1], (1,), object()])
+def test_make_rng_rejects_seeds_random_cannot_use(bad):
+    with pytest.raises(TypeError, match="Layer: seed must be None, a whole number or a string"):
+        make_rng(bad, owner="Layer")
 
 
 class _UniformOnly:

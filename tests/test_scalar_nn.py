@@ -7,7 +7,7 @@ import pytest
 
 from barenn import check
 from barenn.autograd import Value
-from barenn.scalar_nn import MLP, Layer, Neuron
+from barenn.scalar_nn import MLP, Layer, Module, Neuron, example_neuron
 
 # The seed text's tiny binary target: 4 samples of 3 features.
 XS = [
@@ -92,18 +92,70 @@ def test_activations_per_layer():
 
 
 def test_bad_arguments_are_clear_errors():
-    with pytest.raises(ValueError, match="unknown activation 'softplus'"):
+    with pytest.raises(ValueError, match="Neuron: activation must be one of 'tanh'.*got 'softplus'"):
         Neuron(2, activation="softplus")
-    with pytest.raises(ValueError, match="n_inputs must be a positive whole number"):
+    with pytest.raises(ValueError, match="Neuron: n_inputs must be a whole number >= 1, got 0"):
         Neuron(0)
-    with pytest.raises(ValueError, match="n_neurons must be a positive whole number"):
+    with pytest.raises(TypeError, match="Layer: n_neurons must be a whole number >= 1, got 2.5"):
         Layer(2, 2.5)
-    with pytest.raises(ValueError, match="at least one layer"):
+    with pytest.raises(ValueError, match="MLP: sizes must be a list of at least one layer size"):
         MLP(2, [])
     with pytest.raises(ValueError, match="expected a sample of 3 inputs, got 2"):
         MLP(3, [2])([1.0, 2.0])
-    with pytest.raises(TypeError, match="expected a number"):
+    with pytest.raises(TypeError, match="must be a number"):
         Neuron(2, seed=0)([1.0, "two"])
+
+
+@pytest.mark.parametrize("make, error, owner, argument", [
+    (lambda: Neuron(2.5), TypeError, "Neuron", "n_inputs"),
+    (lambda: Neuron(True), TypeError, "Neuron", "n_inputs"),
+    (lambda: Neuron(-1), ValueError, "Neuron", "n_inputs"),
+    (lambda: Neuron(2**64), ValueError, "Neuron", "n_inputs"),
+    (lambda: Neuron(2, activation=None), TypeError, "Neuron", "activation"),
+    (lambda: Neuron(2, seed={}), TypeError, "Neuron", "seed"),
+    (lambda: Neuron(2, rng=5), TypeError, "Neuron", "rng"),
+    (lambda: Layer(0, 2), ValueError, "Layer", "n_inputs"),
+    (lambda: Layer(2, "3"), TypeError, "Layer", "n_neurons"),
+    (lambda: Layer(2, 2**64), ValueError, "Layer", "n_neurons"),
+    (lambda: Layer(10**5, 10**5), ValueError, "Layer", "weights and biases"),
+    (lambda: Layer(2, 2, activation="softplus"), ValueError, "Layer", "activation"),
+    (lambda: MLP(2**64, [4, 1]), ValueError, "MLP", "n_inputs"),
+    (lambda: MLP(2.0, [4, 1]), TypeError, "MLP", "n_inputs"),
+    (lambda: MLP(2, 4), TypeError, "MLP", "sizes"),
+    (lambda: MLP(2, [4, 0]), ValueError, "MLP", "sizes[1]"),
+    (lambda: MLP(2, [4, 2**64]), ValueError, "MLP", "sizes[1]"),
+    (lambda: MLP(10**4, [10**4, 1]), ValueError, "MLP", "weights and biases"),
+    (lambda: MLP(2, [4, 1], activation=["tanh", "x"]), ValueError, "MLP", "activation[1]"),
+    (lambda: MLP(2, [4, 1], output_activation="x"), ValueError, "MLP", "output_activation"),
+    (lambda: MLP(2, [4, 1], activation=7), TypeError, "MLP", "activation"),
+    (lambda: MLP(2, [4, 1], seed=[1]), TypeError, "MLP", "seed"),
+])
+def test_bad_arguments_name_the_class_and_the_argument(make, error, owner, argument):
+    """The same mistake gets the same exception type and message style (barenn.checks)."""
+    with pytest.raises(error) as info:
+        make()
+    assert str(info.value).startswith(f"{owner}: ")
+    assert argument in str(info.value)
+
+
+def test_neuron_layer_and_mlp_share_one_base():
+    model = MLP(2, [3, 1], seed=0)
+    assert all(isinstance(m, Module) for m in (model, model.layers[0], model.layers[0].neurons[0]))
+    for cls in (Neuron, Layer, MLP):
+        assert "zero_grad" not in vars(cls)  # inherited from Module, written once
+    for p in model.parameters():
+        p.grad = 1.0
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+    assert Module().parameters() == []
+
+
+def test_example_neuron_lives_in_scalar_nn():
+    o = example_neuron()
+    assert o.label == "o" and abs(o.data - 2 ** -0.5) < 1e-12
+    grads = {v.label: v.grad for v in o.topological_order()}
+    assert grads["n"] == pytest.approx(0.5) and grads["w1"] == pytest.approx(1.0)
+    assert grads["x1"] == pytest.approx(-1.5) and grads["w2"] == 0.0
 
 
 def test_mlp_gradients_match_central_differences():

@@ -1,4 +1,4 @@
-"""Data-parallel training: worker processes share each batch, the parent takes the step.
+"""Data-parallel training (fast tier): worker processes share each batch, the parent steps.
 
 Pure Python runs on one core per process, so a second core is only of use to a
 second process. ``Network.fit(..., workers=2)`` uses a ``GradientPool``:
@@ -38,7 +38,6 @@ the optimizer step and packing the weights (about 100,000 numbers for
 over more samples. ``benchmarks/mnist.py`` measures it.
 """
 
-import math
 import multiprocessing
 import signal
 import traceback
@@ -46,6 +45,11 @@ from array import array
 from itertools import chain
 from operator import add
 from multiprocessing.connection import wait
+
+from barenn.checks import TrainingDiverged, check_int, check_loss
+from barenn.fast.training import backward, forward
+from barenn.layers import Dropout
+from barenn.sources import take_rows
 
 __all__ = ["GradientPool", "WorkerError", "split", "pack", "unpack"]
 
@@ -64,6 +68,7 @@ def split(indices, parts):
     >>> split(list(range(7)), 3)
     [[0, 1, 2], [3, 4], [5, 6]]
     """
+    check_int("split", "parts", parts, low=1, high=64)
     n = len(indices)
     size, extra = divmod(n, parts)
     pieces, start = [], 0
@@ -123,8 +128,6 @@ def _parameters(network):
 
 def _dropout_widths(network):
     """[(layer index, values per sample), ...] for each Dropout that draws a mask."""
-    from barenn.layers import Dropout
-
     found, width = [], network.input_size()
     for index, layer in enumerate(network.layers):
         if isinstance(layer, Dropout) and layer.rate > 0:
@@ -188,11 +191,12 @@ class _WorkerState:
     """What a worker keeps between jobs: its copy of the network and the data."""
 
     def __init__(self, spec):
-        from barenn.network import Network
-
-        self.network = Network.from_dict(spec["network"], source="the parent's network")
+        # The network's class comes with the job (pickled by name), so this module
+        # needs no import of barenn.network, which imports it.
+        self.network = spec["network_class"].from_dict(spec["network"],
+                                                       source="the parent's network")
         self.X, self.y = spec["X"], spec["y"]
-        self.targets = self.network._targets(self.y)
+        self.targets = self.network.accuracy_targets(self.y)
         self.validation = spec["validation"]
         self.parameters = _parameters(self.network)
         self.shapes = spec["shapes"]
@@ -203,8 +207,6 @@ class _WorkerState:
             setattr(layer, name, matrix)
 
     def run(self, job):
-        from barenn.network import take_rows
-
         kind, weights, *rest = job
         if weights is not None:
             self.set_weights(weights)
@@ -218,10 +220,10 @@ class _WorkerState:
             X_b = take_rows(self.X, indices)
             y_b = [self.y[i] for i in indices]
             t_b = [self.targets[i] for i in indices]
-            output = net.forward(X_b, training=True)
+            output = forward(net, X_b, training=True)
             loss = net.loss.calculate(output, y_b)
-            hits, count = net._hits(output, t_b, net.regression_precision)
-            net.backward(output, y_b, need_dinputs=False)
+            hits, count = net.count_correct(output, t_b)
+            backward(net, output, y_b)
             grads = [getattr(layer, "d" + name) for layer, name in self.parameters]
             if share == 1.0:
                 numbers = array("d", chain.from_iterable(chain.from_iterable(grads)))
@@ -233,10 +235,10 @@ class _WorkerState:
             start, stop = rest
             X_val, y_val = self.validation
             rows = take_rows(X_val, range(start, stop))
-            output = net.forward(rows, training=False)
+            output = forward(net, rows, training=False)
             labels = list(y_val[start:stop])
             loss = net.loss.calculate(output, labels)
-            hits, count = net._hits(output, net._targets(labels), net.regression_precision)
+            hits, count = net.count_correct(output, net.accuracy_targets(labels))
             return ("measure", loss, hits, count)
         raise ValueError(f"unknown job {kind!r}")
 
@@ -260,8 +262,7 @@ class GradientPool:
     """
 
     def __init__(self, network, X, y, workers, validation=None, start_method=None, timeout=None):
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ValueError(f"GradientPool: workers must be a whole number >= 1, got {workers!r}")
+        check_int("GradientPool", "workers", workers, low=1, high=64)
         try:
             description = network.to_dict(include_optimizer=False)
         except ValueError as error:
@@ -273,7 +274,7 @@ class GradientPool:
         self.shapes = [(len(m), len(m[0])) for m in self._values()]
         self.dropouts = _dropout_widths(network)
         self.validation_size = len(validation[0]) if validation is not None else 0
-        spec = {"network": description, "X": X, "y": list(y), "validation": validation,
+        spec = {"network": description, "network_class": type(network), "X": X, "y": list(y), "validation": validation,
                 "shapes": self.shapes, "dropouts": self.dropouts}
         context = multiprocessing.get_context(start_method)
         forked = context.get_start_method() == "fork"
@@ -346,14 +347,14 @@ class GradientPool:
 
     # --- the jobs
 
-    def train_step(self, indices, trainable, regularized, where):
+    def train_step(self, indices):
         """One batch: gradients from the workers, their weighted sum, one optimizer step.
 
-        The ``step`` of ``Network._train_epoch``; returns (data loss, regularization
-        loss, right answers, answers) like ``Network._train_step``.
+        The per-batch step of ``Network.fit`` with workers; returns (data loss,
+        regularization loss, right answers, answers) like the step in one process.
+        Raises TrainingDiverged (without a place: fit adds it) on a NaN or infinite
+        loss, or when a worker's numbers overflowed.
         """
-        from barenn.layers import regularization_loss
-
         network = self.network
         n = len(indices)
         parts = split(list(indices), len(self.processes))
@@ -382,19 +383,15 @@ class GradientPool:
             numbers.frombytes(grads)  # already weighted by its share of the batch
             total = numbers.tolist() if total is None else list(map(add, total, numbers))
         if overflow is not None:
-            raise network._diverged(*where, f"a number overflowed ({overflow})")
-        reg_loss = sum(map(regularization_loss, regularized)) if regularized else 0.0
-        if not (math.isfinite(loss) and math.isfinite(reg_loss)):
-            raise network._diverged(*where, f"the loss is {loss + reg_loss}")
+            raise TrainingDiverged(f"a number overflowed ({overflow})")
+        reg_loss = network.regularization_loss()
+        check_loss(loss, reg_loss)
         offset = 0
         for (layer, name), (rows, cols) in zip(self.parameters, self.shapes):
             setattr(layer, "d" + name, [total[offset + i * cols: offset + (i + 1) * cols]
                                         for i in range(rows)])
             offset += rows * cols
-        try:
-            network.optimizer.step(trainable)
-        except OverflowError as error:
-            raise network._diverged(*where, f"a number overflowed ({error})") from None
+        network.optimizer.step(network.trainable_layers())
         return loss, reg_loss, hits, count
 
     def _draw_masks(self, parts):

@@ -1,0 +1,35 @@
+"""The fast tier: the reference tier's functions under the same names, tuned for speed.
+
+barenn is read first and run second. The reference tier (``barenn.matrix``,
+``barenn.layers``, ``barenn.activations``, ``barenn.losses``,
+``barenn.optimizers``, ``Network.train_step``) is what the lessons point to; this
+package holds what makes training fast, and ``Network.fit`` uses it by default
+(``fit(..., fast=False)`` or ``BARENN_REFERENCE=1`` switch it off):
+
+* ``barenn.fast.matrix``: ``dot`` with kernels chosen by shape, plus the fused
+  ``dot_add_row``, ``dot_transposed`` and ``dot_transposed_where``;
+* ``barenn.fast.training``: ``forward``, ``backward`` and ``train_step`` for a
+  Network (Dense forward in one pass, ReLU + Dense backward fused, no dinputs for
+  the first layer);
+* ``barenn.fast.parallel``: ``GradientPool``, worker processes that share each batch;
+* ``barenn.fast.agreement``: the "fast = reference" rows of ``python -m barenn check``.
+
+Every function here gives the reference's numbers within 1e-9 relative (usually to
+the last digit or the last few); the tests and ``check`` compare them call for call.
+The fast tier may import the reference tier; the reference never imports it.
+"""
+
+from barenn.fast.matrix import dot, dot_add_row, dot_transposed, dot_transposed_where
+from barenn.fast.parallel import GradientPool, WorkerError
+from barenn.fast.training import (
+    backward,
+    dense_backward,
+    dense_forward,
+    forward,
+    relu_backward_through,
+    train_step,
+)
+
+__all__ = ["dot", "dot_add_row", "dot_transposed", "dot_transposed_where", "forward",
+           "backward", "train_step", "dense_forward", "dense_backward",
+           "relu_backward_through", "GradientPool", "WorkerError"]
