@@ -473,6 +473,29 @@ def test_lesson09_fits_the_curve(quick_09):
         assert name in labels
 
 
+def test_lesson09_explains_the_epoch_0_gap_with_its_own_numbers(quick_09):
+    text, _ = quick_09
+    figure = lambda label: float(re.search(rf"^{re.escape(label)}:\s+(\d+\.\d+)$", text,
+                                           re.MULTILINE).group(1))
+    untrained = figure("training loss of the untrained network")
+    reported = figure("epoch 0's training loss, as fit reports it")
+    after = figure("training loss after epoch 0's updates")
+    val = figure("validation loss after epoch 0's updates")
+    rows = re.findall(r"^\s+(\d+)\s+(\d+\.\d{4})\s+(\d+\.\d{4})$", text, re.MULTILINE)
+    assert (float(rows[0][1]), float(rows[0][2])) == (reported, val)
+    # The mean over the epoch's batches lies between the network before and after it,
+    # and measured at the same moment the training and validation losses are close
+    # (measured: 4.5047, 3.0626, 0.3584 and 0.2927).
+    assert untrained > reported > after
+    assert reported > 5 * val
+    flat = " ".join(text.split())
+    close = abs(after - val) < 0.5 * val
+    assert (f"the training loss is {after:.4f} against {val:.4f}: "
+            f"{'close' if close else 'still apart'}.") in flat
+    assert close
+    assert f"pull the epoch's mean up to {reported:.4f}" in flat
+
+
 def test_lesson09_runs_the_same_twice(quick_09):
     text, out = quick_09
     assert run("09_regression.py", "--quick", "--out", str(out)) == text
