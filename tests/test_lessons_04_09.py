@@ -536,6 +536,29 @@ def test_lesson10_thresholded_answers(quick_10):
     assert [g for g in root.iter(SVG + "g") if g.get("class") == "regions"]
 
 
+def test_lesson10_marks_the_test_points(quick_10):
+    _, out = quick_10
+    labels = texts(svg_root(out / "10_moons_regions.svg"))
+    for name in ("class 0, trained on", "class 1, trained on", "class 0, test",
+                 "class 1, test"):
+        assert name in labels
+
+
+def test_lesson10_several_sigmoid_outputs(quick_10):
+    text, _ = quick_10
+    rows = re.findall(r"^\(\s*\S+,\s*\S+\): p = (\d\.\d{3}), (\d\.\d{3}) \(sum (\d\.\d{3})\), "
+                      r"true ([01]), ([01])$", text, re.MULTILINE)
+    assert len(rows) == 3
+    for p1, p2, total, _, _ in rows:
+        assert float(total) == pytest.approx(float(p1) + float(p2), abs=1.5e-3)
+    # independent outputs: their sums are not held at 1 (measured 0.059, 1.071, 1.332)
+    assert any(abs(float(total) - 1) > 0.05 for _, _, total, _, _ in rows)
+    for question in ("moon 1?", "x1 > 0.5?"):
+        right, total = map(int, re.search(rf"^{re.escape(question)}\s+(\d+) of (\d+) test",
+                                          text, re.MULTILINE).groups())
+        assert total == 50 and right >= 40  # measured 47 and 48
+
+
 def test_lesson10_runs_the_same_twice(quick_10):
     text, out = quick_10
     assert run("10_binary_classification.py", "--quick", "--out", str(out)) == text
