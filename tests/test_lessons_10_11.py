@@ -60,7 +60,25 @@ def test_lesson_11_quick_trains_digits_and_shows_its_mistakes(tmp_path):
     # The mistakes: drawn in the terminal and as an SVG grid.
     wrong = int(re.search(r"(\d+) misclassified test images", out).group(1))
     assert wrong == n_test - int(right) > 0
-    assert "█" in out and re.search(r"true \d, said \d \(\d+%\)", out)
+    assert "█" in out and re.search(r"^\d \(true \d\)", out, re.MULTILINE)
+    # The closing words come from the confusion matrix printed above.
+    flat = " ".join(out.split())
+    off = [[0 if t == p else counts[t][p] for p in range(10)] for t in range(10)]
+    said = [sum(off[t][p] for t in range(10)) for p in range(10)]
+    missed = [sum(r) for r in off]
+
+    def tops(per_digit):
+        return " and ".join(str(d) for d in range(10) if per_digit[d] == max(per_digit))
+
+    assert f"Of the {wrong} mistakes, the answer most often given to another digit: " \
+        f"{tops(said)}, {max(said)} times" in flat
+    assert f"The digit most often called something else: {tops(missed)}, " \
+        f"{max(missed)} times" in flat
+    worst = max(max(r) for r in off)
+    pairs = " and ".join(f"{t} taken for {p}" for t in range(10) for p in range(10)
+                         if off[t][p] == worst)
+    assert f"The worst single mix-up: {pairs}, {worst} times" in flat or \
+        f"The worst single mix-up: {pairs}, {worst} times each" in flat
     svg = (tmp_path / "11_misclassified_digits.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "Misclassified test digits" in svg
 
