@@ -150,7 +150,13 @@ class Lesson:
         print("-" * len(heading))
 
     def recap(self, saw, next_up):
-        """End the lesson: a short "what you saw" and "what comes next"."""
+        """End the lesson: a short "what you saw" and "what comes next" (with --step,
+        on a screen of its own, after a pause like a step's)."""
+        if self.stepping:
+            try:
+                input("\n[Enter: what you saw, and what comes next] ")
+            except EOFError:
+                self.stepping = False
         print()
         heading = "What you saw"
         print(f"\033[1m{heading}\033[0m" if self._bold else heading)
@@ -177,6 +183,14 @@ class Lesson:
         for line in text.splitlines():
             print(textwrap.fill(line, width=width, subsequent_indent="    ",
                                 break_on_hyphens=False) if len(line) > width else line)
+
+    def wrote(self, path, width=78):
+        """Say that a file was written: ``wrote barenn-out/x.svg``, relative to the
+        current directory when it is inside it, on a line of its own if long."""
+        full = os.path.abspath(path)
+        inside = os.path.commonpath([full, os.getcwd()]) == os.getcwd()
+        shown = os.path.relpath(full) if inside else full
+        print(f"wrote {shown}" if len(shown) + 6 <= width else f"wrote\n  {shown}")
 
     def show(self, name, value, digits=4):
         """Print a number (``z = 6.0``), a vector (``x = [1, -2, 3]``) or a matrix with

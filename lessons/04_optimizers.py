@@ -216,7 +216,7 @@ def main(argv=None):
     line_chart_svg({name: history.loss for name, _, history, _ in results}, path=path,
                    title="Spiral 2-64-3: loss per epoch, same starting weights",
                    x_label="epoch", y_label="loss (log scale)", log_y=True)
-    print(f"wrote {os.path.abspath(path)}")
+    lesson.wrote(path)
     lesson.say("""
         Open it in a browser: one line per optimizer, epoch on the x axis. The loss
         axis is logarithmic, so the early jumps and the slow final descent both fit.""")

@@ -163,7 +163,7 @@ def main(argv=None):
     line_chart_svg({name: curve for name, *_, curve in rows}, path=path,
                    title="Moons, 60 training points: validation loss",
                    x_label="epochs trained", y_label="validation loss")
-    print(f"wrote {os.path.abspath(path)}")
+    lesson.wrote(path)
 
     plain = rows[0]
     plain_gap = round(plain[1].accuracy - plain[2].accuracy, 3)

@@ -225,7 +225,7 @@ def main(argv=None):
     lesson.step("A picture of the graph")
     nodes_drawn = out.topological_order()
     path = graph.to_svg(out, os.path.join(lesson.out, PICTURE))
-    print(f"wrote {os.path.abspath(path)}")
+    lesson.wrote(path)
     print(f"{len(nodes_drawn)} values, {sum(1 for v in nodes_drawn if v.op)} operations; "
           "open it in a browser.")
     print("Each box shows label | data | grad.")

@@ -52,8 +52,9 @@ def main(argv=None):
     lesson = Lesson("Lesson 09: regression with a deep ReLU network", argv, out=DEFAULT_OUT)
 
     lesson.step("Why deep ReLU networks need He initialization")
-    lesson.say("""
-        A Dense layer with k inputs adds up k products: its output's size grows
+    lesson.tell("""
+        Spread = root mean square. A Dense layer with k inputs adds up k
+        products: its output's size grows
         with sqrt(k) times the weights' spread, and ReLU then halves the mean
         square. He initialization's standard deviation sqrt(2 / k) makes up for
         both, layer after layer; the walkthrough's 0.01 * N(0, 1), fine for one
@@ -62,9 +63,8 @@ def main(argv=None):
     lesson.show(f"He's standard deviation for k = {k} inputs: sqrt(2 / {k})", math.sqrt(2 / k))
     draws = random.Random(0)
     inputs = [[draws.gauss(0.0, 1.0) for _ in range(k)] for _ in range(200)]
-    print(f"200 samples of {k} features, spread {spread(inputs):.3f} (root mean "
-          "square),")
-    print("through ten Dense(32, 32) + ReLU layers:")
+    print(f"200 samples of {k} features (spread {spread(inputs):.3f}) through ten "
+          "Dense + ReLU layers:")
     print(f"{'layer':>5}  {'0.01 * N(0, 1)':>14}  {'He':>8}")
     small, he = inputs, inputs
     for i in range(1, 11):
@@ -165,7 +165,7 @@ def main(argv=None):
                     "network": list(zip((x for (x,) in grid), (c[0] for c in curve)))},
                    path=path, title=f"sinc(x) learned from noisy points, {epochs} epochs",
                    x_label="x", y_label="y")
-    print(f"wrote {os.path.abspath(path)}")
+    lesson.wrote(path)
 
     lesson.recap("""
         - deep ReLU stacks need He initialization (barenn/layers.py: Dense,

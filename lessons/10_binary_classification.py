@@ -114,7 +114,7 @@ def main(argv=None):
                 class_names=["class 0, trained on", "class 1, trained on",
                              "class 0, test", "class 1, test"],
                 title=f"Two moons: where p > 0.5 after {epochs} epochs")
-    print(f"wrote {os.path.abspath(path)}")
+    lesson.wrote(path)
     print("(the shading is the network's answer; test points in colours of their own)")
 
     lesson.step("Several yes/no questions at once: one sigmoid per output")

@@ -196,7 +196,7 @@ def main(argv=None):
                         predicted_labels=[predicted[i] for i in shown], path=path,
                         title=f"Misclassified test digits ({len(wrong)} of {len(y_test)}), "
                               "captions: answer (true digit)")
-        print(f"wrote {os.path.abspath(path)}")
+        lesson.wrote(path)
     print(f"the whole lesson took {time.perf_counter() - started:.1f} s")
 
     lesson.recap("""

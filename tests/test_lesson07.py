@@ -149,7 +149,11 @@ def test_the_walkthroughs_10000_epochs():
     assert lines[0] == (1.099, 0.360)
     assert 10000 in lines
     assert "✓ all 10001 losses, loop and fit agree (largest difference 0)" in text
-    # Measured: barenn's float64 run ends at 0.839 / 0.627, the walkthrough's float32
-    # run at 0.860 / 0.600.
-    assert lines[10000] == (0.839, 0.627)
-    assert "Ours ends at loss 0.839, accuracy 0.627." in " ".join(text.split())
+    loss, acc = lines[10000]
+    assert f"Ours ends at loss {loss:.3f}, accuracy {acc:.3f}." in " ".join(text.split())
+    assert loss < 1.0 and acc > 0.5  # it learned something, like the walkthrough's run
+    # Measured with Python 3.11 (where sums of products are rounded step by step;
+    # 3.12's math.sumprod rounds differently, and 10,000 steps of SGD amplify that):
+    # 0.839 / 0.627, against the walkthrough's float32 0.860 / 0.600.
+    if sys.version_info[:2] == (3, 11):
+        assert (loss, acc) == (0.839, 0.627)

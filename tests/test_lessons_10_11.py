@@ -129,15 +129,17 @@ def test_lesson_12_quick_runs_on_a_tiny_idx_directory(tmp_path):
     write_idx(tmp_path, "train", 120, seed=1, compress=True)
     write_idx(tmp_path, "test", 30, seed=2, compress=False)
     out = finished(run_lesson("12_mnist.py", "--quick", "--data", str(tmp_path)))
-    assert "read 120 training and 30 test images of 28x28 pixels" in out
+    assert "read 120 training and 30 test images, 28x28 pixels, in " in out
     share = float(re.search(r"([\d.]+)% of all training pixels are exactly 0", out).group(1))
     assert 70 < share < 95  # 4 rows x 16 columns, 80 % inked, of 784 pixels
     assert "✓ the dense and the sparse products agree" in out
-    assert "✓ the dense product and barenn.matrix.dot agree" in out
+    assert "✓ the dense product and barenn.fast.dot agree" in out
+    assert re.search(r"^  barenn\.matrix\.dot: +[\d.]+ s  \(the reference", out, re.MULTILINE)
     assert "total parameters: 101,770" in out
     accuracy = float(re.search(r"test accuracy after 1 epoch\(s\): ([\d.]+)", out).group(1))
     assert 0.0 <= accuracy <= 1.0
     assert re.search(r"\d+ of 30 test images misclassified", out)
+    assert "What you saw" in out
 
 
 def test_lesson_12_reports_a_corrupt_file(tmp_path):
