@@ -152,8 +152,9 @@ def test_the_walkthroughs_10000_epochs():
     loss, acc = lines[10000]
     assert f"Ours ends at loss {loss:.3f}, accuracy {acc:.3f}." in " ".join(text.split())
     assert loss < 1.0 and acc > 0.5  # it learned something, like the walkthrough's run
-    # Measured with Python 3.11 (where sums of products are rounded step by step;
-    # 3.12's math.sumprod rounds differently, and 10,000 steps of SGD amplify that):
-    # 0.839 / 0.627, against the walkthrough's float32 0.860 / 0.600.
-    if sys.version_info[:2] == (3, 11):
-        assert (loss, acc) == (0.839, 0.627)
+    # Measured (the README quotes these): Python 3.11, where sums of products are
+    # rounded step by step, 0.839 / 0.627; 3.12, whose math.sumprod rounds
+    # differently, 0.845 / 0.633; the walkthrough's float32 run 0.860 / 0.600.
+    measured = {(3, 11): (0.839, 0.627), (3, 12): (0.845, 0.633)}
+    if sys.version_info[:2] in measured:
+        assert (loss, acc) == measured[sys.version_info[:2]]
