@@ -84,6 +84,8 @@ def cmd_lesson(args):
         available = ", ".join(str(n) for n in lessons) or "none yet"
         raise UserError(f"there is no lesson {args.number}; the lessons are: {available}")
     extra = (["--step"] if args.step else []) + (["--quick"] if args.quick else [])
+    if args.out is not None:
+        extra += ["--out", args.out]
     return _run_lesson(lessons[args.number], extra)
 
 
@@ -388,6 +390,8 @@ def make_parser():
     p.add_argument("number", type=_positive_int, help="the lesson number, e.g. 3")
     p.add_argument("--step", action="store_true", help="pause for Enter between steps")
     p.add_argument("--quick", action="store_true", help="train for fewer epochs")
+    p.add_argument("--out", metavar="DIR",
+                   help="where a lesson that draws pictures writes them (default ./barenn-out/)")
     p.set_defaults(run=cmd_lesson)
 
     p = sub.add_parser("check", help="gradient checks and engine cross-checks")

@@ -11,7 +11,7 @@ checks::
 
 Options every lesson understands:
 
-``--step``   wait for Enter before each step after the first. Only when the input is
+``--step``   wait for Enter before each step after the first (the prompt names it). Only when the input is
              a terminal: piped or test runs never wait, and end-of-input just goes on.
 ``--quick``  lessons that train use fewer epochs (``lesson.pick(full, quick)``).
 
@@ -109,6 +109,9 @@ class Lesson:
         if out is not None:
             parser.add_argument("--out", default=out, metavar="DIR",
                                 help=f"where to write the pictures (default ./{out}/)")
+        else:  # accepted by every lesson, so `barenn lesson N --out DIR` works for any N
+            parser.add_argument("--out", default=None, metavar="DIR",
+                                help="where to write pictures (this lesson draws none)")
         if options is not None:
             options(parser)
         self.args = options = parser.parse_args(argv)
@@ -138,7 +141,7 @@ class Lesson:
         self.steps += 1
         if self.stepping and self.steps > 1:
             try:
-                input(f"\n[Enter: step {self.steps}] ")
+                input(f"\n[Enter: step {self.steps}, {_lower_first(title)}] ")
             except EOFError:  # input ended: carry on without pausing again
                 self.stepping = False
         heading = f"Step {self.steps}: {title}"
@@ -146,9 +149,48 @@ class Lesson:
         print(f"\033[1m{heading}\033[0m" if self._bold else heading)
         print("-" * len(heading))
 
+    def recap(self, saw, next_up):
+        """End the lesson: a short "what you saw" and "what comes next" (with --step,
+        on a screen of its own, after a pause like a step's)."""
+        if self.stepping:
+            try:
+                input("\n[Enter: what you saw, and what comes next] ")
+            except EOFError:
+                self.stepping = False
+        print()
+        heading = "What you saw"
+        print(f"\033[1m{heading}\033[0m" if self._bold else heading)
+        print("-" * len(heading))
+        print(textwrap.dedent(saw).strip("\n"))
+        print()
+        print(textwrap.fill("Next: " + " ".join(next_up.split()), width=78,
+                            subsequent_indent="  "))
+
     def say(self, text):
         """Print a paragraph of narration (indentation of a triple-quoted string removed)."""
         print(textwrap.dedent(text).strip("\n"))
+
+    def tell(self, text, width=78):
+        """Like ``say``, but each paragraph (blank-line separated) is refilled to
+        ``width`` columns: for narration with numbers filled in by the run."""
+        paragraphs = textwrap.dedent(text).strip("\n").split("\n\n")
+        print("\n\n".join(textwrap.fill(" ".join(p.split()), width=width,
+                                         break_on_hyphens=False) for p in paragraphs))
+
+    def block(self, text, width=78):
+        """Print ready-made text (e.g. ``network.summary()``) as it is, except that a
+        line wider than ``width`` is broken at spaces, continuing indented."""
+        for line in text.splitlines():
+            print(textwrap.fill(line, width=width, subsequent_indent="    ",
+                                break_on_hyphens=False) if len(line) > width else line)
+
+    def wrote(self, path, width=78):
+        """Say that a file was written: ``wrote barenn-out/x.svg``, relative to the
+        current directory when it is inside it, on a line of its own if long."""
+        full = os.path.abspath(path)
+        inside = os.path.commonpath([full, os.getcwd()]) == os.getcwd()
+        shown = os.path.relpath(full) if inside else full
+        print(f"wrote {shown}" if len(shown) + 6 <= width else f"wrote\n  {shown}")
 
     def show(self, name, value, digits=4):
         """Print a number (``z = 6.0``), a vector (``x = [1, -2, 3]``) or a matrix with
@@ -181,6 +223,13 @@ class Lesson:
         shown = "0" if largest == 0 else f"{largest:.1e}"
         print(f"{self._tick} {name} agree (largest difference {shown})")
         return largest
+
+
+def _lower_first(title):
+    """"The backward pass" -> "the backward pass"; "L1 and L2" stays as it is."""
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
 
 
 def _can_encode(text, encoding):

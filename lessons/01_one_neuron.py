@@ -100,6 +100,8 @@ def main(argv=None):
     lesson.show("ReLU(Dense(x))", output)
     lesson.agree("z by hand and from Dense.forward", z, dense.output[0][0])
     lesson.agree("ReLU by hand and from ReLU.forward", relu, output[0][0])
+
+    lesson.step("Backward with barenn: ReLU.backward, then Dense.backward")
     activation.backward([[dvalue]])
     dense.backward(activation.dinputs)
     lesson.show("dense.dweights", dense.dweights)
@@ -115,6 +117,15 @@ def main(argv=None):
     after = activation.forward(dense.forward([x]))
     lesson.show("output after the step", after)
     lesson.agree("the stepped output by hand and by barenn", new_relu, after[0][0])
+
+    lesson.recap("""
+        - a neuron is a weighted sum plus a bias, then an activation
+        - each weight's slope is its input times the slope that arrives
+          from above; each input's slope is its weight times the same
+        - barenn/layers.py (Dense.forward, Dense.backward) and
+          barenn/activations.py (ReLU) compute exactly these numbers""",
+                 "lesson 02: a whole batch of samples through a layer of neurons, "
+                 "the same sums as matrix products.")
 
 
 if __name__ == "__main__":

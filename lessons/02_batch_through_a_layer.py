@@ -58,6 +58,17 @@ def main(argv=None):
     output = add_row(dot(inputs, weights), biases)
     lesson.agree("output by hand and by dot + add_row", output_by_hand, output)
 
+    lesson.step("The same product with one column per sample")
+    lesson.say("""
+        Many texts write a layer as W x + b: W has one row per neuron and x is
+        one sample as a column, so a batch has one column per sample (X^T, if X
+        is our inputs). barenn keeps samples as rows and stores W transposed,
+        so it computes X . weights + b. Same numbers: (W . X^T)^T = X . W^T, and
+        W^T is barenn's weights.""")
+    columns = add_row(transpose(dot(weights_per_neuron, transpose(inputs))), biases)
+    lesson.show("transpose(W . X^T) + b, W one row per neuron", columns)
+    lesson.agree("the column convention and barenn's rows", columns, output)
+
     lesson.step("The gradient arriving from the next layer")
     lesson.say("""
         dvalues[s][j] is how much the cost changes per unit of neuron j's output on
@@ -120,13 +131,24 @@ def main(argv=None):
     layer.forward(inputs)
     layer.backward(dvalues)
     lesson.show("layer.output", layer.output)
-    lesson.show("layer.dweights", layer.dweights)
-    lesson.show("layer.dbiases", layer.dbiases)
-    lesson.show("layer.dinputs", layer.dinputs)
     lesson.agree("output by hand and from Dense.forward", output_by_hand, layer.output)
+    lesson.show("layer.dweights", layer.dweights)
     lesson.agree("dweights by loops and from Dense.backward", dweights_loops, layer.dweights)
+
+    lesson.step("Dense(4, 3)'s dbiases and dinputs")
+    lesson.show("layer.dbiases", layer.dbiases)
     lesson.agree("dbiases by loops and from Dense.backward", dbiases_loops, layer.dbiases)
+    lesson.show("layer.dinputs", layer.dinputs)
     lesson.agree("dinputs by loops and from Dense.backward", dinputs_loops, layer.dinputs)
+
+    lesson.recap("""
+        - a batch goes through a layer as one product: inputs . weights + biases
+        - dweights = inputs^T . dvalues, dbiases = column sums of dvalues,
+          dinputs = dvalues . weights^T: sums over the batch, done by dot
+        - barenn/layers.py, Dense.forward and Dense.backward, is these lines;
+          barenn/matrix.py has dot and transpose""",
+                 "lesson 03: softmax, whose derivative is a whole matrix, and why "
+                 "it is fused with the loss.")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Softmax turns a row of scores into probabilities. Each output depends on every
 input, so its derivative is a matrix, the Jacobian diag(s) - s s^T. Backpropagating
 cross-entropy through that matrix, sample by sample, gives the same numbers as the
-one-line shortcut (y_hat - y) / n. We check both, then time them.
+one-line shortcut (y_hat - y) / n: we multiply it out for one sample and watch the
+terms cancel, check both paths on a batch, then time them.
 
 Run from the repository root:  python lessons/03_softmax_jacobian.py [--step] [--quick]
 """
@@ -48,9 +49,12 @@ def main(argv=None):
     jacobian_by_hand = [[s[i] * ((1.0 if i == j else 0.0) - s[j]) for j in range(k)]
                         for i in range(k)]
     lesson.show("Jacobian by hand", jacobian_by_hand)
+    print("column sums: " + ", ".join(fmt(sum(r[j] for r in jacobian_by_hand))
+                                      for j in range(k)))
     lesson.say("""
-        Each row adds up to 0: the probabilities always sum to 1, so whatever z does,
-        the changes of the s_i must cancel.""")
+        Column j says how every s_i moves when z_j moves. The s_i always add up
+        to 1, so those moves cancel: each column adds up to 0. (This matrix is
+        symmetric, s_i * s_j either way round, so its rows add up to 0 too.)""")
 
     lesson.step("The same Jacobian with barenn")
     jacobian = softmax_jacobian(s)
@@ -65,6 +69,14 @@ def main(argv=None):
     lesson.show("y_hat, the softmax outputs", softmax_outputs)
     lesson.show("targets", targets)
     n = len(softmax_outputs)
+    one_hot = [[1.0 if j == t else 0.0 for j in range(3)] for t in targets]
+    lesson.show("the same targets one-hot: a 1 at the true class", one_hot)
+    lesson.say("""
+        A one-hot row is the probabilities a perfect network would give. barenn's
+        losses take either form; y in (y_hat - y) below is the one-hot one.""")
+    lesson.agree("the loss with class indices and with one-hot rows",
+                 CategoricalCrossEntropy().calculate(softmax_outputs, targets),
+                 CategoricalCrossEntropy().calculate(softmax_outputs, one_hot))
 
     lesson.step("Path 1: cross-entropy's gradient, then back through each Jacobian")
     loss = CategoricalCrossEntropy()
@@ -80,11 +92,32 @@ def main(argv=None):
     lesson.show("dinputs from Softmax.backward, each row of dvalues times its Jacobian",
                 dinputs_jacobian)
 
+    lesson.step("Why the Jacobian path collapses, on the first sample")
+    lesson.say("""
+        Softmax.backward gives dinputs[j] = sum over i of dvalues[i] * J[i][j]:
+        down column j of the Jacobian, weighted by the loss's slopes. Those are
+        0 except at the true class k, so only row k of J is left:
+          dinputs[j] = (-1 / (n * s_k)) * s_k * (delta_kj - s_j)
+                     = (s_j - delta_kj) / n       (the s_k cancels)""")
+    first, true_class = softmax_outputs[0], targets[0]
+    print(f"sample 0: s = {first}, true class k = {true_class}, n = {n}")
+    print(f"dvalues[k] = -1 / (n * s_k) = -1 / ({n} * {fmt(first[true_class])}) = "
+          f"{fmt(dvalues[0][true_class])}")
+    jacobian_0 = softmax_jacobian(first)
+    for j in range(len(first)):
+        product = dvalues[0][true_class] * jacobian_0[true_class][j]
+        delta = 1 if j == true_class else 0
+        print(f"j = {j}: {fmt(dvalues[0][true_class])} * J[{true_class}][{j}] "
+              f"= {fmt(dvalues[0][true_class])} * {fmt(jacobian_0[true_class][j])} "
+              f"= {fmt(product)}   (s_{j} - {delta}) / {n} = "
+              f"{fmt((first[j] - delta) / n)}")
+    lesson.agree("row 0 of the Jacobian path and (s - y) / n", dinputs_jacobian[0],
+                 [(first[j] - (j == true_class)) / n for j in range(len(first))])
+
     lesson.step("Path 2: the fused gradient (y_hat - y) / n")
     lesson.say("""
-        Multiplying out the chain for one sample, -1/y_hat[k] times the row of the
-        Jacobian belonging to k, almost everything cancels: what is left is y_hat
-        minus the one-hot target. By hand:""")
+        So the chain through the Jacobian is y_hat minus the one-hot target,
+        over n, and can be computed as that directly. By hand:""")
     dinputs_by_hand = [[(softmax_outputs[i][j] - (1.0 if j == targets[i] else 0.0)) / n
                         for j in range(3)] for i in range(n)]
     lesson.show("(y_hat - y) / n by hand", dinputs_by_hand)
@@ -122,8 +155,16 @@ def main(argv=None):
     print(f"fused path, per batch:    {fmt(fast * 1000, 3)} ms")
     print(f"fused path: {slow / fast:.1f}x faster")
     lesson.say("""
-        The Jacobian path builds a k x k matrix and multiplies by it for every sample;
-        the fused path does one subtraction per number. Same answer, far less work.""")
+        The Jacobian path builds a k x k matrix and multiplies by it for every
+        sample; the fused path does one subtraction per number.""")
+
+    lesson.recap("""
+        - softmax's derivative is a matrix, diag(s) - s s^T, whose columns add
+          up to 0 (barenn/activations.py: softmax_jacobian, Softmax.backward)
+        - with cross-entropy after it, only one row of it matters and s_k
+          cancels: (y_hat - y) / n (barenn/losses.py: SoftmaxCrossEntropy)
+        - the same numbers either way, and the fused way is the faster""",
+                 "lesson 04: what the optimizer does with these gradients.")
 
 
 if __name__ == "__main__":

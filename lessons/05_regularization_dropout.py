@@ -3,9 +3,11 @@
 A big enough network can learn its training points by heart, noise and all, and then
 does worse on points it has not seen. We first compute an L1/L2 penalty and a
 dropout mask by hand and check barenn's Dense and Dropout agree. Then one small
-noisy data set is learned four times, with and without an L2 penalty and dropout,
-and each network is scored on the points it trained on and on fresh points from the
-same distribution: the gap between the two is what regularization narrows.
+noisy data set is learned five times: plainly, with an L2 penalty, with dropout,
+with both, and with noise added to the training points afresh every epoch (data
+augmentation). Each network is scored on the points it trained on and on fresh
+points from the same distribution; the table shows which of them narrow the gap
+between the two, and the text says so only where the numbers do.
 
 Run from the repository root:
     python lessons/05_regularization_dropout.py [--step] [--quick] [--out DIR]
@@ -14,6 +16,7 @@ Run from the repository root:
 import os
 import random
 import sys
+import textwrap
 from pathlib import Path
 
 try:
@@ -34,16 +37,18 @@ DEFAULT_OUT = "barenn-out"
 PICTURE = "05_validation_loss.svg"
 
 FULL_EPOCHS = 300
-QUICK_EPOCHS = 25
+QUICK_EPOCHS = 150
 CHUNK = 25           # the validation loss is measured every CHUNK epochs
 L2 = 1e-3            # lambda of the L2 penalty, on weights and biases of both layers
 DROPOUT = 0.2        # share of the hidden layer's outputs switched off in training
+NOISE = 0.2          # standard deviation of the noise added to the training points
 
-SETTINGS = [
-    ("no regularization", 0.0, 0.0),
-    ("L2", L2, 0.0),
-    ("dropout", 0.0, DROPOUT),
-    ("L2 + dropout", L2, DROPOUT),
+SETTINGS = [  # (name, L2, dropout rate, noise)
+    ("no regularization", 0.0, 0.0, 0.0),
+    ("L2", L2, 0.0, 0.0),
+    ("dropout", 0.0, DROPOUT, 0.0),
+    ("L2 + dropout", L2, DROPOUT, 0.0),
+    ("noise", 0.0, 0.0, NOISE),
 ]
 
 
@@ -65,10 +70,10 @@ def main(argv=None):
     lesson.step("L1 and L2 penalties, by hand and by Dense")
     lesson.say("""
         Regularization adds a price for large weights to the loss:
-        L1 = lambda1 * sum(|w|) and L2 = lambda2 * sum(w^2). Its slope, lambda1 * sign(w)
-        + 2 * lambda2 * w, is added to every weight's gradient, so each step also pulls
-        the weights a little towards 0. Large weights are how a network bends its
-        boundary sharply around single points.""")
+        L1 = lambda1 * sum(|w|) and L2 = lambda2 * sum(w^2). Its slope,
+        lambda1 * sign(w) + 2 * lambda2 * w, is added to every weight's gradient,
+        so each step also pulls the weights a little towards 0. Large weights
+        are how a network bends its boundary sharply around single points.""")
     w = [[0.5, -1.0], [2.0, 0.0]]
     l1, l2 = 0.01, 0.001
     lesson.show("weights", w)
@@ -82,7 +87,7 @@ def main(argv=None):
     lesson.show("slope of the penalty", slope, digits=6)
     layer = Dense(2, 2, weight_regularizer_l1=l1, weight_regularizer_l2=l2)
     layer.weights = [list(r) for r in w]
-    lesson.agree("the penalty by hand and regularization_loss(layer)", penalty,
+    lesson.agree("the penalty by hand and regularization_loss", penalty,
                  regularization_loss(layer))
     layer.forward([[1.0, 1.0]])
     layer.backward([[0.0, 0.0]])  # no data gradient at all: only the penalty's slope is left
@@ -109,64 +114,92 @@ def main(argv=None):
     kept = sum(1 for v in mask[0] if v)
     print(f"{kept} of {len(mask[0])} kept this time; on average {fmt(1 - rate)} of them are")
 
-    lesson.step("Four networks on one small, noisy data set")
+    lesson.step("Five networks on one small, noisy data set")
     epochs = lesson.pick(FULL_EPOCHS, QUICK_EPOCHS)
     X, y = moons(30, noise=0.35, seed=1)
     X_val, y_val = moons(200, noise=0.35, seed=2)
     lesson.say(f"""
-        Two interleaved half moons with a lot of noise: only 60 training points (seed 1),
-        and 400 fresh validation points from the same recipe (seed 2) that the networks
-        never train on. Each network is 2-64-2 with softmax, starts from the same
-        weights and trains {epochs} epochs with Adam; the settings differ only in
-        L2 = {L2} (on weights and biases) and dropout = {DROPOUT} after the hidden layer.""")
+        Two interleaved half moons, very noisy: 60 training points (seed 1), and
+        400 fresh validation points (seed 2) never trained on. Each network is
+        2-64-2 with softmax, starts from the same weights and trains {epochs}
+        epochs with Adam. They differ only in L2 = {L2} (weights and biases),
+        dropout = {DROPOUT} after the hidden layer, or noise: every epoch each
+        training point moves by a fresh N(0, {NOISE}) draw, so the network never
+        sees the same point twice and cannot learn them one by one.""")
     rows = []
-    for name, l2, rate in SETTINGS:
+    for name, l2, rate, noise in SETTINGS:
         network = build(l2, rate)
+        jitter = random.Random(7)
         val_losses = []
-        for _ in range(0, epochs, CHUNK):
-            network.fit(X, y, epochs=min(CHUNK, epochs - network.epochs_trained), verbose=0)
-            val_losses.append((network.epochs_trained, network.evaluate(X_val, y_val).loss))
+        while network.epochs_trained < epochs:
+            if noise:  # data augmentation: new noisy copies of the points each epoch
+                X_epoch = [[v + jitter.gauss(0.0, noise) for v in r] for r in X]
+                network.fit(X_epoch, y, epochs=1, verbose=0)
+            else:
+                network.fit(X, y, epochs=1, verbose=0)
+            if network.epochs_trained % CHUNK == 0:
+                val_losses.append((network.epochs_trained,
+                                   network.evaluate(X_val, y_val).loss))
         train = network.evaluate(X, y)
         val = network.evaluate(X_val, y_val)
-        lowest_epoch, lowest = min(val_losses, key=lambda pair: pair[1])
-        rows.append((name, train, val, lowest_epoch, lowest, val_losses))
-        curve = ", ".join(f"{loss:.3f}" for _, loss in val_losses)
-        print(f"{name}: validation loss every {CHUNK} epochs: {curve}")
+        best_epoch, best = min(val_losses, key=lambda pair: pair[1])
+        rows.append((name, train, val, best_epoch, best, val_losses))
+    print(f"(validation loss measured every {CHUNK} epochs; curves in the picture)")
 
     lesson.step("Training against validation")
     lesson.say("""
-        Both sets are scored in inference mode (no dropout) after the last update; the
-        losses are the data loss alone, without the penalty, so they compare.""")
-    header = (f"{'':<18}  {'train acc':>9}  {'val acc':>7}  {'gap':>6}  {'train loss':>10}  "
-              f"{'val loss':>8}  lowest val loss")
+        Both sets scored in inference mode (no dropout) after the last update;
+        the losses are the data loss alone, without the penalty. "best val" is
+        the lowest validation loss met, "at" its epoch.""")
+    header = (f"{'':<17} {'train acc':>9} {'val acc':>7} {'gap':>6} {'train loss':>10} "
+              f"{'val loss':>8} {'best val':>8} {'at':>4}")
     print(header)
     print("-" * len(header))
-    for name, train, val, lowest_epoch, lowest, _ in rows:
-        print(f"{name:<18}  {train.accuracy:>9.3f}  {val.accuracy:>7.3f}  "
-              f"{train.accuracy - val.accuracy:>6.3f}  {train.loss:>10.3f}  {val.loss:>8.3f}  "
-              f"{lowest:.3f} after {lowest_epoch} epochs")
-    plain = rows[0]
-    print(f"gap without regularization: {plain[1].accuracy - plain[2].accuracy:.3f}; "
-          + ", ".join(f"with {name}: {train.accuracy - val.accuracy:.3f}"
-                      for name, train, val, _, _, _ in rows[1:]))
-    if lesson.quick:
-        lesson.say("""
-            (--quick: too few epochs for the networks to start memorizing; run it
-            without --quick to see the gap open up.)""")
-    else:
-        lesson.say("""
-            Without regularization the network fits the training points best and the
-            fresh points worst: its validation loss bottoms out early and then climbs
-            while the training loss keeps falling, the sign of memorizing. The penalty
-            keeps the weights small and the boundary smooth: a little worse on the
-            training points, better on new ones, and the gap nearly closes. Dropout
-            works in the same direction by a different route.""")
+    for name, train, val, best_epoch, best, _ in rows:
+        print(f"{name:<17} {train.accuracy:>9.3f} {val.accuracy:>7.3f} "
+              f"{train.accuracy - val.accuracy:>6.3f} {train.loss:>10.3f} {val.loss:>8.3f} "
+              f"{best:>8.3f} {best_epoch:>4}")
     path = os.path.join(lesson.out, PICTURE)
     line_chart_svg({name: curve for name, *_, curve in rows}, path=path,
                    title="Moons, 60 training points: validation loss",
                    x_label="epochs trained", y_label="validation loss")
-    print(f"wrote {os.path.abspath(path)}")
+    lesson.wrote(path)
 
+    plain = rows[0]
+    plain_gap = round(plain[1].accuracy - plain[2].accuracy, 3)
+    lower_train = all(train.accuracy < plain[1].accuracy for _, train, *_ in rows[1:])
+    narrowed = [name for name, train, val, *_ in rows[1:]
+                if round(train.accuracy - val.accuracy, 3) < plain_gap]
+    lesson.tell(f"""
+        The penalty keeps the weights small and the boundary smooth; dropout
+        keeps any neuron from relying on another; noise blurs the points so
+        there is nothing exact to memorize.
+        {"Each gives up some training accuracy for it." if lower_train else ""}""")
+
+
+    lesson.step("What the table says")
+    lesson.tell(f"""
+        Without regularization: training accuracy {plain[1].accuracy:.3f}, validation
+        {plain[2].accuracy:.3f}, a gap of {plain_gap:.3f}. Its validation loss was
+        lowest at epoch {plain[3]} ({plain[4]:.3f}) and ended at {plain[2].loss:.3f}
+        {"after rising again: the sign that it has begun to memorize" if
+         plain[2].loss > plain[4] else "(still falling: no memorizing yet)"}.""")
+    for name, train, val, _, _, _ in rows[1:]:
+        gap = round(train.accuracy - val.accuracy, 3)
+        verdict = ("narrows" if gap < plain_gap else "widens" if gap > plain_gap
+                   else "leaves")
+        print(textwrap.fill(
+            f"- {name} {verdict} the gap ({gap:.3f}), validation loss {val.loss:.3f} "
+            f"({'lower' if round(val.loss, 3) < round(plain[2].loss, 3) else 'not lower'}"
+            f" than without)", width=78, subsequent_indent="  "))
+    lesson.recap(f"""
+        - L1/L2 add lambda * sum(|w|) or lambda * sum(w^2) to the loss and its
+          slope to dweights (barenn/layers.py: Dense, regularization_loss)
+        - dropout zeroes a random share of values while training and scales
+          the rest (barenn/layers.py: Dropout)
+        - on fresh points, {len(narrowed)} of the {len(rows) - 1} narrow the gap""",
+                 "lesson 06: the walkthrough's whole spiral classifier, trained end "
+                 "to end by Network.fit.")
 
 if __name__ == "__main__":
     main()

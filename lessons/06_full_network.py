@@ -78,22 +78,23 @@ def main(argv=None):
     print(f"{len(X)} points, 2 coordinates each, classes {sorted(set(y))} "
           f"({y.count(0)}, {y.count(1)} and {y.count(2)} points)")
     lesson.show("the first three points", X[:3])
-    lesson.show("dense1.weights", dense1.weights)
+    lesson.show("dense1.weights, the first 6 of 64 columns", [r[:6] for r in dense1.weights])
     print(f"dense1: {dense1.parameter_count()} parameters, dense2: {dense2.parameter_count()} "
           "(biases start at 0)")
 
-    lesson.step("Epoch 0: the untrained network")
+    lesson.step("The network")
     lesson.say("""
         Dense(2, 64) -> ReLU -> Dense(64, 3) -> Softmax, scored with categorical
         cross-entropy. The Network fuses the softmax with the loss for the backward
         pass (the gradient is just y_hat - y, lesson 03).""")
     network = Network([dense1, ReLU(), dense2, Softmax()], loss=CategoricalCrossEntropy(),
                       optimizer=Adam(learning_rate=0.05, decay=5e-7))
-    print(network.summary())
+    lesson.block(network.summary())
+
+    lesson.step("Epoch 0: the untrained network")
     output = network.forward(X)
     loss0 = network.loss.calculate(output, y)
     accuracy0 = accuracy(output, y)
-    print()
     print("The walkthrough prints, and so do we:")
     print(walkthrough_line(0, loss0, accuracy0))
     lesson.say("""
@@ -103,10 +104,10 @@ def main(argv=None):
     lesson.show("ln 3", math.log(3))
     lesson.show("loss at epoch 0", loss0, digits=6)
     lesson.say("""
-        The walkthrough's numpy works in float32 (about 7 significant digits), barenn
-        in Python's float64 (about 16). Epoch 0 agrees to every printed digit; after
-        thousands of updates the rounding differences grow, so later epochs drift a
-        little from the walkthrough's.""")
+        The walkthrough's numpy works in float32 (about 7 significant digits),
+        barenn in Python's float64 (about 16). Epoch 0 agrees to every printed
+        digit; later epochs need not, as rounding differences grow with every
+        update (lesson 07's --walkthrough-10000 run compares the last line).""")
 
     lesson.step(f"Training with Adam until the accuracy reaches {fmt(lesson.args.until)}")
     limit = lesson.pick(MAX_EPOCHS, QUICK_EPOCHS)
@@ -158,11 +159,19 @@ def main(argv=None):
     scatter_svg(X, y, path=path, predict=network.predict_classes, resolution=80,
                 title=f"Spiral, 2-64-3 network after {trained} epochs "
                       f"(accuracy {final.accuracy:.3f})")
-    print(f"wrote {os.path.abspath(path)}")
+    lesson.wrote(path)
     lesson.say("""
         Each cell of an 80 x 80 grid over the plane is shaded with the class the
         network predicts there, and the 300 training points are drawn on top: three
         interleaved arms, carved out of the plane by 64 bent lines (one per ReLU).""")
+
+    lesson.recap("""
+        - numpy's random stream, reproduced, gives the walkthrough's data,
+          weights and first line
+        - Network (barenn/network.py) strings the layers together; fit trains
+          them epoch after epoch and returns the History it printed""",
+                 "lesson 07 opens fit up: the training loop written out by hand, "
+                 "and the same loop on the scalar engine.")
 
 
 if __name__ == "__main__":

@@ -204,3 +204,48 @@ def test_no_step_in_a_terminal_never_reads(capsys, monkeypatch):
     lesson.step("one")
     lesson.step("two")
     assert terminal.lines_read == 0
+
+
+def test_the_pause_names_the_next_step(capsys, monkeypatch):
+    terminal = FakeTerminal("\n\n")
+    monkeypatch.setattr("sys.stdin", terminal)
+    lesson = make(capsys, ["--step"])
+    lesson.step("The forward pass")
+    lesson.step("The backward pass")
+    lesson.step("L1 and L2 penalties")
+    out = capsys.readouterr().out
+    assert "[Enter: step 2, the backward pass]" in out
+    assert "[Enter: step 3, L1 and L2 penalties]" in out
+
+
+def test_recap_says_what_was_seen_and_what_comes_next(capsys):
+    lesson = make(capsys, [])
+    lesson.recap("""
+        - one thing
+        - another""", "lesson 99, " + "more words " * 10)
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:5] == ["What you saw", "-" * 12, "- one thing", "- another"]
+    assert out[6].startswith("Next: lesson 99, more words")
+    assert all(len(line) <= 78 for line in out)
+
+
+def test_every_lesson_accepts_out(capsys):
+    assert make(capsys, ["--out", "somewhere"]).out == "somewhere"
+
+
+def test_block_breaks_only_the_lines_too_wide(capsys):
+    lesson = make(capsys, [])
+    lesson.block("short line\n" + "word " * 30)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "short line"
+    assert all(len(line) <= 78 for line in out) and out[2].startswith("    word")
+
+
+def test_tell_refills_paragraphs(capsys):
+    lesson = make(capsys, [])
+    lesson.tell("""
+        one two
+        three
+
+        four""")
+    assert capsys.readouterr().out.splitlines() == ["one two three", "", "four"]

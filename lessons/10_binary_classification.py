@@ -3,11 +3,12 @@
 When there are only two classes, one output neuron is enough: a sigmoid squashes its
 score into a probability p of "class 1", and 1 - p is the probability of class 0.
 We work out the sigmoid, the binary cross-entropy and the gradient for one sample by
-hand and check barenn agrees, then train a small network on the two-moons data and
-read its answers with a threshold of 0.5.
+hand and check barenn agrees, then train a small network on the two-moons data,
+read its answers with a threshold of 0.5 and draw them, test points marked. Last,
+two sigmoid outputs answer two independent yes/no questions at once.
 
 Run from the repository root:
-    python lessons/09_binary_classification.py [--step] [--quick] [--out DIR]
+    python lessons/10_binary_classification.py [--step] [--quick] [--out DIR]
 """
 
 import math
@@ -30,13 +31,13 @@ from barenn.optimizers import Adam
 from barenn.plot import scatter_svg
 
 DEFAULT_OUT = "barenn-out"
-PICTURE = "09_moons_regions.svg"
+PICTURE = "10_moons_regions.svg"
 FULL_EPOCHS = 150
 QUICK_EPOCHS = 20
 
 
 def main(argv=None):
-    lesson = Lesson("Lesson 09: binary classification", argv, out=DEFAULT_OUT)
+    lesson = Lesson("Lesson 10: binary classification", argv, out=DEFAULT_OUT)
 
     lesson.step("Sigmoid and binary cross-entropy for one sample, by hand")
     lesson.say("""
@@ -84,7 +85,7 @@ def main(argv=None):
                        Dense(16, 16, init="he", seed=2), ReLU(),
                        Dense(16, 1, init="xavier", seed=3), Sigmoid()],
                       loss=BinaryCrossEntropy(), optimizer=Adam(learning_rate=0.02, decay=1e-4))
-    print(network.summary())
+    lesson.block(network.summary())
     history = network.fit(X_train, y_train, epochs=epochs, verbose=0)
     for epoch in sorted({0, epochs // 3, 2 * epochs // 3, epochs - 1}):
         print(f"epoch {epoch:>4}: loss {history.loss[epoch]:.4f}, "
@@ -107,9 +108,46 @@ def main(argv=None):
     lesson.show("test accuracy", test.accuracy)
     lesson.show("test loss", test.loss)
     path = os.path.join(lesson.out, PICTURE)
-    scatter_svg(X, y, path=path, predict=network.predict_classes, resolution=60,
+    # Test points get classes 2 and 3, so they are drawn in colours of their own.
+    scatter_svg(X_train + X_test, list(y_train) + [t + 2 for t in y_test], path=path,
+                predict=network.predict_classes, resolution=60,
+                class_names=["class 0, trained on", "class 1, trained on",
+                             "class 0, test", "class 1, test"],
                 title=f"Two moons: where p > 0.5 after {epochs} epochs")
-    print(f"wrote {os.path.abspath(path)}")
+    lesson.wrote(path)
+    print("(the shading is the network's answer; test points in colours of their own)")
+
+    lesson.step("Several yes/no questions at once: one sigmoid per output")
+    lesson.say("""
+        Softmax makes its outputs compete: they add up to 1, one class wins.
+        Sigmoid outputs are independent, so a network with several of them
+        answers several yes/no questions about the same sample (multi-label).
+        Two questions for each point: is it in moon 1? is x1 > 0.5? Binary
+        cross-entropy is averaged over both outputs.""")
+    two = [[t, 1 if x1 > 0.5 else 0] for (x1, _), t in zip(X_train, y_train)]
+    two_test = [[t, 1 if x1 > 0.5 else 0] for (x1, _), t in zip(X_test, y_test)]
+    multi = Network([Dense(2, 16, init="he", seed=1), ReLU(),
+                     Dense(16, 16, init="he", seed=2), ReLU(),
+                     Dense(16, 2, init="xavier", seed=3), Sigmoid()],
+                    loss=BinaryCrossEntropy(), optimizer=Adam(learning_rate=0.02, decay=1e-4))
+    multi.fit(X_train, two, epochs=epochs, verbose=0)
+    outputs = multi.predict(X_test)
+    for point, (p1, p2), answer in list(zip(X_test, outputs, two_test))[:3]:
+        print(f"({point[0]:6.3f}, {point[1]:6.3f}): p = {p1:.3f}, {p2:.3f} "
+              f"(sum {p1 + p2:.3f}), true {answer[0]}, {answer[1]}")
+    answers = multi.predict_classes(X_test)
+    for k, question in enumerate(("moon 1?", "x1 > 0.5?")):
+        right = sum(a[k] == t[k] for a, t in zip(answers, two_test))
+        print(f"{question:<10} {right} of {len(two_test)} test points right")
+
+    lesson.recap("""
+        - one sigmoid output and binary cross-entropy: the gradient at the
+          score is p - y (barenn/activations.py: Sigmoid; barenn/losses.py:
+          BinaryCrossEntropy)
+        - the answer is a threshold on p; test points measure the boundary
+        - several sigmoid outputs answer several independent questions""",
+                 "lesson 11: real handwritten digits, ten classes, and a look at "
+                 "the mistakes.")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@ noise added. Several ReLU layers stacked need the right starting weights (He
 initialization) or the signal fades away layer by layer; the output layer has no
 activation at all (linear), and the loss is the mean squared error. Training goes
 through shuffled mini-batches, and a validation set the network never trains on
-tells whether it learns the curve or the noise.
+tells whether it learns the curve or the noise. Why the first epoch's training loss
+is ten times its validation loss is measured rather than guessed.
 
 Run from the repository root:
-    python lessons/08_regression.py [--step] [--quick] [--out DIR]
+    python lessons/09_regression.py [--step] [--quick] [--out DIR]
 """
 
 import math
@@ -33,7 +34,7 @@ from barenn.optimizers import Adam
 from barenn.plot import line_chart_svg
 
 DEFAULT_OUT = "barenn-out"
-PICTURE = "08_sinc_fit.svg"
+PICTURE = "09_sinc_fit.svg"
 FULL_EPOCHS = 60
 QUICK_EPOCHS = 4
 HIDDEN = [32, 32, 32]   # three hidden ReLU layers
@@ -48,22 +49,22 @@ def spread(matrix):
 
 
 def main(argv=None):
-    lesson = Lesson("Lesson 08: regression with a deep ReLU network", argv, out=DEFAULT_OUT)
+    lesson = Lesson("Lesson 09: regression with a deep ReLU network", argv, out=DEFAULT_OUT)
 
     lesson.step("Why deep ReLU networks need He initialization")
-    lesson.say("""
-        A Dense layer with k inputs adds up k products, so the size of its output
-        grows with sqrt(k) times the weights' spread; ReLU then zeroes about half of
-        the values, halving their mean square. He initialization draws the weights
-        with standard deviation sqrt(2 / k), which exactly makes up for both: the
-        signal keeps its size from layer to layer. The walkthrough's 0.01 * N(0, 1)
-        is fine for one hidden layer but shrinks the signal at every layer.""")
+    lesson.tell("""
+        Spread = root mean square. A Dense layer with k inputs adds up k
+        products: its output's size grows
+        with sqrt(k) times the weights' spread, and ReLU then halves the mean
+        square. He initialization's standard deviation sqrt(2 / k) makes up for
+        both, layer after layer; the walkthrough's 0.01 * N(0, 1), fine for one
+        hidden layer, shrinks the signal at every layer.""")
     k = 32
     lesson.show(f"He's standard deviation for k = {k} inputs: sqrt(2 / {k})", math.sqrt(2 / k))
     draws = random.Random(0)
     inputs = [[draws.gauss(0.0, 1.0) for _ in range(k)] for _ in range(200)]
-    print(f"200 random samples of {k} features (spread = root mean square {spread(inputs):.3f}) "
-          "through ten Dense(32, 32) + ReLU layers:")
+    print(f"200 samples of {k} features (spread {spread(inputs):.3f}) through ten "
+          "Dense + ReLU layers:")
     print(f"{'layer':>5}  {'0.01 * N(0, 1)':>14}  {'He':>8}")
     small, he = inputs, inputs
     for i in range(1, 11):
@@ -71,9 +72,8 @@ def main(argv=None):
         he = ReLU().forward(Dense(k, k, init="he", seed=i).forward(he))
         print(f"{i:>5}  {spread(small):>14.3g}  {spread(he):>8.3f}")
     lesson.say("""
-        With 0.01 the spread falls about 25-fold per layer; after ten layers the
-        outputs, and so the gradients flowing back, are almost nothing. He keeps it
-        near where it started.""")
+        With 0.01 the spread falls about 25-fold per layer, to almost nothing
+        (and the gradients with it); He keeps it near where it started.""")
 
     lesson.step("Noisy samples of sinc(x)")
     X, y = sinc(500, noise=NOISE, seed=0)
@@ -87,7 +87,7 @@ def main(argv=None):
     for (x,), (target,) in list(zip(X_train, y_train))[:3]:
         print(f"x = {x:7.3f}   sinc(x) = {math.sin(x) / x:7.4f}   noisy y = {target:7.4f}")
 
-    lesson.step("The network and its training")
+    lesson.step("The network")
     epochs = lesson.pick(FULL_EPOCHS, QUICK_EPOCHS)
     layers, width = [], 1
     for i, size in enumerate(HIDDEN):
@@ -96,20 +96,47 @@ def main(argv=None):
     layers += [Dense(width, 1, init="he", seed=10 + len(HIDDEN)), Linear()]
     network = Network(layers, loss=MeanSquaredError(),
                       optimizer=Adam(learning_rate=0.01, decay=1e-2))
-    print(network.summary())
+    lesson.block(network.summary())
+
+    lesson.step("Training on mini-batches")
     lesson.say(f"""
         Mini-batches of {BATCH_SIZE}: each epoch shuffles the training points and makes
         one Adam step per batch of {BATCH_SIZE}, {len(X_train) // BATCH_SIZE} steps an epoch.
         The deep-regressor text trains nine layers of 50 with plain SGD for 1000
         epochs; in pure Python we take a smaller stack and Adam, which gets there in
         far fewer epochs. After every epoch the validation loss is measured.""")
-    history = network.fit(X_train, y_train, epochs=epochs, batch_size=BATCH_SIZE,
-                          validation=(X_val, y_val), seed=0, verbose=0)
+    untrained = network.evaluate(X_train, y_train).loss
+    first = network.fit(X_train, y_train, epochs=1, batch_size=BATCH_SIZE,
+                        validation=(X_val, y_val), seed=0, verbose=0)
+    after_first = network.evaluate(X_train, y_train).loss
+    rest = network.fit(X_train, y_train, epochs=epochs - 1, batch_size=BATCH_SIZE,
+                       validation=(X_val, y_val), seed=0, verbose=0)
+    train_losses, val_losses = first.loss + rest.loss, first.val_loss + rest.val_loss
     every = max(1, epochs // 6)
     print(f"{'epoch':>5}  {'train loss':>10}  {'validation loss':>15}")
     for epoch in range(epochs):
         if epoch % every == 0 or epoch == epochs - 1:
-            print(f"{epoch:>5}  {history.loss[epoch]:>10.4f}  {history.val_loss[epoch]:>15.4f}")
+            print(f"{epoch:>5}  {train_losses[epoch]:>10.4f}  {val_losses[epoch]:>15.4f}")
+
+    lesson.step("Why epoch 0's training loss is so much higher")
+    lesson.say("""
+        fit's training loss for an epoch is the mean of its batches' losses, each
+        measured just before that batch's update; the validation loss is
+        measured once, after the epoch's last update. In epoch 0 the weights
+        change the most between those moments:""")
+    print(f"training loss of the untrained network:     {untrained:.4f}")
+    print(f"epoch 0's training loss, as fit reports it: {train_losses[0]:.4f}")
+    print(f"training loss after epoch 0's updates:      {after_first:.4f}")
+    print(f"validation loss after epoch 0's updates:    {val_losses[0]:.4f}")
+    lesson.tell(f"""
+        The untrained network is far off ({untrained:.4f}), and the first batches
+        are measured with weights close to it, so they pull the epoch's mean up to
+        {train_losses[0]:.4f}. Measured at the same moment as the validation loss,
+        the training loss is {after_first:.4f} against {val_losses[0]:.4f}:
+        {"close" if abs(after_first - val_losses[0]) < 0.5 * val_losses[0] else "still apart"}.
+        Later epochs change the weights less, so the two kinds of figure differ
+        less; the validation points are different points, so they can also end up
+        a little above or below.""")
 
     lesson.step("How good is the fit?")
     train = network.evaluate(X_train, y_train)
@@ -138,7 +165,16 @@ def main(argv=None):
                     "network": list(zip((x for (x,) in grid), (c[0] for c in curve)))},
                    path=path, title=f"sinc(x) learned from noisy points, {epochs} epochs",
                    x_label="x", y_label="y")
-    print(f"wrote {os.path.abspath(path)}")
+    lesson.wrote(path)
+
+    lesson.recap("""
+        - deep ReLU stacks need He initialization (barenn/layers.py: Dense,
+          init="he") or the signal fades layer by layer
+        - a Linear output and the mean squared error (barenn/losses.py:
+          MeanSquaredError) make a network that outputs numbers
+        - fit's per-epoch training loss is an average over a moving network""",
+                 "lesson 10: two classes, one sigmoid output and binary "
+                 "cross-entropy.")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ the directory in the BARENN_MNIST environment variable, or ../shared/datasets/mn
 next to the repository when that exists; without them it says how to get them.
 
 Run from the repository root:
-    python lessons/11_mnist.py [--step] [--quick] [--data DIR] [--epochs N] [--workers N]
+    python lessons/12_mnist.py [--step] [--quick] [--data DIR] [--epochs N] [--workers N]
 """
 
 import argparse
@@ -39,6 +39,7 @@ from barenn.datasets import load_mnist
 from barenn.layers import Dense
 from barenn.lesson import Lesson
 from barenn.losses import CategoricalCrossEntropy
+from barenn.fast import dot as fast_dot
 from barenn.fast import dot_transposed
 from barenn.matrix import dot, transpose
 from barenn.network import Network
@@ -115,8 +116,8 @@ def explain_missing(directory, how):
     print("         python -c \"from barenn.realdata import download_mnist; "
           "download_mnist('mnist', log=print)\"")
     print("  2. or copy them by hand into a directory (compressed or not).")
-    print("Then run:  python lessons/11_mnist.py --data mnist")
-    print("       or: BARENN_MNIST=mnist python lessons/11_mnist.py")
+    print("Then run:  python lessons/12_mnist.py --data mnist")
+    print("       or: BARENN_MNIST=mnist python lessons/12_mnist.py")
 
 
 def dense_product(rows, columns):
@@ -142,11 +143,24 @@ def sparse_product(rows, columns):
     return out
 
 
-def digit_picture(image):
-    """terminal_digit without the blank rows above and below the ink."""
-    lines = terminal_digit(image).split("\n")
+def digit_picture(image, side=28):
+    """terminal_digit at half size (each 2x2 block of pixels averaged, so a 28x28
+    image takes 28 columns), without the blank rows above and below the ink."""
+    half = side // 2
+    small = [sum(image[(2 * r + dr) * side + 2 * c + dc] for dr in (0, 1) for dc in (0, 1)) / 4
+             for r in range(half) for c in range(half)]
+    lines = terminal_digit(small, side=half).split("\n")
     inked = [i for i, line in enumerate(lines) if line.strip()]
     return "\n".join(lines[inked[0]:inked[-1] + 1]) if inked else "(blank)"
+
+
+def side_by_side(blocks, gap="    "):
+    """Several multi-line text blocks printed next to each other."""
+    split = [b.split("\n") for b in blocks]
+    widths = [max(len(line) for line in lines) for lines in split]
+    return "\n".join(gap.join((lines[i] if i < len(lines) else "").ljust(w)
+                              for lines, w in zip(split, widths)).rstrip()
+                     for i in range(max(len(lines) for lines in split)))
 
 
 def timed(function, *args):
@@ -160,7 +174,7 @@ def largest_difference(a, b):
 
 
 def main(argv=None):
-    lesson = Lesson("Lesson 11: MNIST in pure Python", argv, options=mnist_options)
+    lesson = Lesson("Lesson 12: MNIST in pure Python", argv, options=mnist_options)
     chosen = lesson.args
     directory, how = find_data(chosen.data)
     if not has_mnist(directory):
@@ -176,26 +190,30 @@ def main(argv=None):
     except (OSError, ValueError) as error:
         print(f"cannot read MNIST from {os.path.abspath(directory)}: {error}")
         return 1
-    print(f"read {len(images)} training and {len(test_images)} test images of "
-          f"{images.rows}x{images.cols} pixels from {os.path.abspath(directory)} "
-          f"in {seconds:.1f} s" + (" (--quick: the first ones only)" if lesson.quick else ""))
+    print(f"read {len(images)} training and {len(test_images)} test images, "
+          f"{images.rows}x{images.cols} pixels, in {seconds:.1f} s")
+    source = os.path.abspath(directory)
+    print(f"from {source}" if len(source) < 74 else f"from\n  {source}")
+    if lesson.quick:
+        print("(--quick: the first images of each set only)")
     floats_mb = len(images) * images.pixels * 8 / 1e6
     print(f"the training pixels take {images.nbytes / 1e6:.1f} MB as bytes; as lists of "
-          f"floats they would take at least {floats_mb:.0f} MB (8 bytes a list slot)")
+          f"floats at least {floats_mb:.0f} MB")
+    print("(8 bytes a list slot)")
     lesson.say("""
         So fit() is given the images themselves (an MnistImages): it asks for one
         batch at a time as floats, images.batch(indices), each pixel byte / 255.""")
-    print(f"the first training image, a {labels[0]}:")
-    print(digit_picture(images.row(0)))
 
     lesson.step("Most pixels are 0")
     zero_bytes = images.data.count(0)
     share = zero_bytes / images.nbytes
-    print(f"{share:.1%} of all training pixels are exactly 0 "
-          f"(on average {images.pixels * (1 - share):.0f} of {images.pixels} pixels carry ink)")
+    print(f"{share:.1%} of all training pixels are exactly 0 (on average "
+          f"{images.pixels * (1 - share):.0f} of {images.pixels} carry ink)")
     lesson.say(f"""
         A neuron's input is a sum of pixel x weight over all pixels; a 0 pixel adds
         nothing to it. Skipping the zeros leaves {1 - share:.0%} of the multiplications.""")
+    print(f"the first training image, a {labels[0]} (drawn at half size):")
+    print(digit_picture(images.row(0)))
 
     lesson.step("Skipping zeros: the same product, measured")
     batch_size = min(lesson.pick(200, 50), len(images))
@@ -204,14 +222,16 @@ def main(argv=None):
     columns = transpose(layer.weights)  # the 128 weight columns, each 784 long
     dense, dense_s = timed(dense_product, X, columns)
     sparse, sparse_s = timed(sparse_product, X, columns)
-    library, library_s = timed(dot, X, layer.weights)
+    reference, reference_s = timed(dot, X, layer.weights)
+    library, library_s = timed(fast_dot, X, layer.weights)
     print(f"one batch of {batch_size} images times the {images.pixels}x{HIDDEN} weights:")
     print(f"  every pixel (dense):         {dense_s:7.3f} s")
     print(f"  non-zero pixels only:        {sparse_s:7.3f} s  "
           f"({dense_s / sparse_s:.1f}x faster)")
-    print(f"  barenn.matrix.dot:           {library_s:7.3f} s  (picks the sparse form by itself)")
+    print(f"  barenn.matrix.dot:           {reference_s:7.3f} s  (the reference: every pixel)")
+    print(f"  barenn.fast.dot:             {library_s:7.3f} s  (picks the sparse form itself)")
     lesson.agree("the dense and the sparse products", dense, sparse, tol=1e-12)
-    lesson.agree("the dense product and barenn.matrix.dot", dense, library, tol=1e-12)
+    lesson.agree("the dense product and barenn.fast.dot", dense, library, tol=1e-12)
     lesson.say("""
         The backward pass has two more products of the same size. The weight
         gradient, dweights = inputsᵀ · dvalues, runs over the same pixels, so it
@@ -232,7 +252,7 @@ def main(argv=None):
                        Dense(HIDDEN, 10, init="he", seed=2), Softmax()],
                       loss=CategoricalCrossEntropy(),
                       optimizer=Adam(learning_rate=LEARNING_RATE, decay=DECAY))
-    print(network.summary())
+    lesson.block(network.summary())
     batch_size = lesson.pick(BATCH_SIZE, QUICK_BATCH_SIZE)
     batches = -(-len(images) // batch_size)
     lesson.say(f"""
@@ -254,15 +274,24 @@ def main(argv=None):
               f"{time.perf_counter() - started:>7.1f}", flush=True)
     print(f"test accuracy after {epochs} epoch(s): {history.val_accuracy[-1]:.4f}")
     if lesson.quick:
-        print("(--quick trains on a small part of the data; run without it for the real figures)")
+        print("(--quick trains on a small part of the data; run without it for the real")
+        print("figures)")
 
     lesson.step("A few test digits it gets wrong")
     predicted = network.predict_classes(test_images)
     wrong = [i for i, (t, p) in enumerate(zip(test_labels, predicted)) if t != p]
-    print(f"{len(wrong)} of {len(test_images)} test images misclassified")
-    for i in wrong[:2]:
-        print(f"test image {i}: true {test_labels[i]}, answered {predicted[i]}")
-        print(digit_picture(test_images.row(i)))
+    print(f"{len(wrong)} of {len(test_images)} test images misclassified; the first two:")
+    print(side_by_side([f"image {i}: {predicted[i]} (true {test_labels[i]})\n"
+                        + digit_picture(test_images.row(i)) for i in wrong[:2]]))
+
+    lesson.recap("""
+        - images stay bytes until a batch needs floats (barenn/realdata.py)
+        - zeros skipped in the products, no dinputs for the first layer,
+          batches shared by processes: barenn/fast (dot, training, parallel)
+        - the reference tier (barenn/matrix.py, layers.py) gives the same
+          numbers, up to rounding, slower""",
+                 "that was the last lesson; `python -m barenn lessons` lists them "
+                 "all, and the README's walkthrough follows them.")
     return 0
 
 

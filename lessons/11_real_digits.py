@@ -4,11 +4,12 @@ Until now every data set was made up. These are 1,797 real handwritten digits
 (UCI "Optical Recognition of Handwritten Digits", bundled with barenn), each 8x8
 pixels. We keep a quarter of them aside as a test set the network never trains
 on, train a network with 64 inputs, 64 hidden ReLU neurons and 10 softmax outputs,
-and then look at what it gets wrong: accuracy on the test set, a confusion matrix,
-and the misclassified digits themselves, in the terminal and as an SVG picture.
+and then look at what it gets wrong: accuracy on the test set, a confusion matrix
+(whose largest column and row the closing words name), and the misclassified
+digits themselves, in the terminal and as an SVG picture, captioned alike.
 
 Run from the repository root:
-    python lessons/10_real_digits.py [--step] [--quick] [--out DIR]
+    python lessons/11_real_digits.py [--step] [--quick] [--out DIR]
 """
 
 import os
@@ -31,7 +32,7 @@ from barenn.optimizers import Adam
 from barenn.plot import digits_grid_svg, terminal_digit
 
 DEFAULT_OUT = "barenn-out"
-PICTURE = "10_misclassified_digits.svg"
+PICTURE = "11_misclassified_digits.svg"
 FULL_EPOCHS = 16
 QUICK_EPOCHS = 2
 BATCH_SIZE = 64
@@ -71,7 +72,7 @@ def side_by_side(blocks, gap="   "):
 
 
 def main(argv=None):
-    lesson = Lesson("Lesson 10: real digits, 8x8 pixels", argv, out=DEFAULT_OUT)
+    lesson = Lesson("Lesson 11: real digits, 8x8 pixels", argv, out=DEFAULT_OUT)
     started = time.perf_counter()
 
     lesson.step("The data: 1,797 digits of 8x8 pixels")
@@ -80,7 +81,8 @@ def main(argv=None):
         Each image is 8 rows of 8 pixels, stored as one row of 64 numbers: how much
         ink each pixel holds, from 0 (blank) to 1 (full). The label is the digit.""")
     print(f"{len(X)} images, {len(X[0])} pixels each, digits {min(y)}..{max(y)}")
-    print(f"images per digit: {', '.join(f'{d}: {y.count(d)}' for d in range(10))}")
+    print(f"{'digit':<8}" + "".join(f"{d:>6}" for d in range(10)))
+    print(f"{'images':<8}" + "".join(f"{y.count(d):>6}" for d in range(10)))
     zero_share = sum(row.count(0.0) for row in X) / (len(X) * len(X[0]))
     print(f"share of pixels that are exactly 0: {zero_share:.1%}")
     print(f"the first image, a {y[0]}:")
@@ -96,16 +98,18 @@ def main(argv=None):
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_fraction=0.25,
                                                         stratify=True, seed=0)
     print(f"training images: {len(X_train)}, test images: {len(X_test)}")
+    print("share of each digit in each set:")
+    print(f"{'digit':<8}" + "".join(f"{d:>6}" for d in range(10)))
     for name, labels in (("training", y_train), ("test", y_test)):
-        shares = ", ".join(f"{labels.count(d) / len(labels):.3f}" for d in range(10))
-        print(f"share of each digit 0..9 in the {name} set: {shares}")
+        print(f"{name:<8}" + "".join(f"{labels.count(d) / len(labels):>6.3f}"
+                                     for d in range(10)))
 
     lesson.step("The network: 64 inputs, 64 hidden ReLU neurons, 10 softmax outputs")
     network = Network([Dense(64, 64, init="he", seed=1), ReLU(),
                        Dense(64, 10, init="he", seed=2), Softmax()],
                       loss=CategoricalCrossEntropy(),
                       optimizer=Adam(learning_rate=LEARNING_RATE, decay=DECAY))
-    print(network.summary())
+    lesson.block(network.summary())
     lesson.say("""
         He initialization (weights drawn with standard deviation sqrt(2 / 64)) suits
         ReLU layers. The output has one neuron per digit; softmax turns the ten
@@ -148,30 +152,61 @@ def main(argv=None):
     mixups = sorted(((counts[t][p], t, p) for t in range(10) for p in range(10) if t != p),
                     reverse=True)
     worst = [f"{t} taken for {p} ({n}x)" for n, t, p in mixups[:3] if n]
-    print("most frequent mix-ups: " + (", ".join(worst) if worst else "none"))
+    print("top mix-ups: " + (", ".join(worst) if worst else "none"))
+    mistakes = total - right
+    said = [sum(counts[t][p] for t in range(10) if t != p) for p in range(10)]
+    missed = [sum(counts[t][p] for p in range(10) if t != p) for t in range(10)]
 
     lesson.step("What the network gets wrong")
     wrong = [i for i, (t, p) in enumerate(zip(y_test, predicted)) if t != p]
     print(f"{len(wrong)} misclassified test images")
     if wrong:
         probabilities = network.predict([X_test[i] for i in wrong])
-        blocks = []
+        blocks, sure = [], []
         for i, p in zip(wrong[:SHOWN_IN_TERMINAL], probabilities):
             answer = predicted[i]
-            caption = f"true {y_test[i]}, said {answer} ({p[answer]:.0%})"
-            blocks.append(caption + "\n" + terminal_digit(X_test[i]))
+            blocks.append(f"{answer} (true {y_test[i]})\n" + terminal_digit(X_test[i]))
+            sure.append(f"{p[answer]:.0%}")
+        print("the first ones, captioned answer (true digit) as in the picture:")
         print(side_by_side(blocks))
-        lesson.say("""
-            Many of them are hard for a person too at 8x8 pixels: a 1 with a long
-            base looks like a 7 or a 4, a thin 9 like a 5 or a 3.""")
+        print(f"the probability the network gave its wrong answer: {', '.join(sure)}")
+
+    lesson.step("What the confusion matrix says")
+    if wrong:
+        def tops(counts_per_digit):  # the digits with the largest count (ties: all)
+            most = max(counts_per_digit)
+            return " and ".join(str(d) for d in range(10) if counts_per_digit[d] == most), most
+        said_digits, said_most = tops(said)
+        missed_digits, missed_most = tops(missed)
+        worst_n = mixups[0][0]
+        worst_pairs = " and ".join(f"{t} taken for {p}" for n, t, p in sorted(
+            mixups, key=lambda m: (m[1], m[2])) if n == worst_n)
+        each = lambda digits: " each" if " and " in digits else ""
+        plural = lambda word, digits: word + ("s" if " and " in digits else "")
+        lesson.tell(f"""
+            Of the {mistakes} mistakes, the answer most often given to another
+            digit: {said_digits}, {said_most} times{each(said_digits)} ({plural("column",
+            said_digits)} {said_digits}, off the diagonal). The digit most often
+            called something else: {missed_digits}, {missed_most} times{each(missed_digits)}
+            ({plural("row", missed_digits)} {missed_digits}). The worst single mix-up:
+            {worst_pairs}, {worst_n} times{each(worst_pairs)}.""")
         path = os.path.join(lesson.out, PICTURE)
         shown = wrong[:40]
         digits_grid_svg([X_test[i] for i in shown], true_labels=[y_test[i] for i in shown],
                         predicted_labels=[predicted[i] for i in shown], path=path,
                         title=f"Misclassified test digits ({len(wrong)} of {len(y_test)}), "
                               "captions: answer (true digit)")
-        print(f"wrote {os.path.abspath(path)}")
+        lesson.wrote(path)
     print(f"the whole lesson took {time.perf_counter() - started:.1f} s")
+
+    lesson.recap("""
+        - a test set the network never trains on says how it does on new images
+        - the confusion matrix says which digits it mixes up, and the pictures
+          of its mistakes show why
+        - the same Network.fit (barenn/network.py) as for the spiral, with
+          mini-batches""",
+                 "lesson 12: MNIST, 60,000 digits of 28x28 pixels, and what makes "
+                 "pure Python fast enough for them.")
 
 
 if __name__ == "__main__":

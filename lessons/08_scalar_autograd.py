@@ -4,15 +4,17 @@ One neuron with two inputs and tanh, o = tanh(x1*w1 + x2*w2 + b), is written out
 operation at a time. We compute every value and every gradient by hand with the chain
 rule, then let barenn's Value build the same graph and run backward(), then push the
 same neuron through the matrix engine (Dense + Tanh), and check that all of them
-agree. Last, the graph is drawn as an SVG picture, with no tools beyond Python.
+agree. Then the scalar walkthrough's first graph, L = (a*b + c) * f, and its
+gradients. Last, the neuron's graph is drawn as an SVG picture, with no tools
+beyond Python.
 
-Run from the repository root:  python lessons/07_scalar_autograd.py [--step] [--out FILE]
+Run from the repository root:  python lessons/08_scalar_autograd.py [--step] [--out DIR]
 """
 
 import math
 import os
 import sys
-import tempfile
+import textwrap
 from pathlib import Path
 
 try:
@@ -20,7 +22,7 @@ try:
 except ImportError:  # run from a clone without installing: use the package next door
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from barenn import bridge
+from barenn import bridge, graph
 from barenn.activations import Tanh
 from barenn.autograd import Value
 from barenn.check import numeric_gradient
@@ -29,7 +31,8 @@ from barenn.lesson import Lesson, fmt
 from barenn.losses import MeanSquaredError
 from barenn.matrix import column
 
-DEFAULT_OUT = os.path.join(tempfile.gettempdir(), "barenn-lesson07-graph.svg")
+DEFAULT_OUT = "barenn-out"
+PICTURE = "08_neuron_graph.svg"
 
 
 def build_neuron(x1, x2, w1, w2, b):
@@ -42,18 +45,16 @@ def build_neuron(x1, x2, w1, w2, b):
     nodes["n"] = nodes["s"] + nodes["b"]
     nodes["o"] = nodes["n"].tanh()
     for name, node in nodes.items():
-        node.label = name
+        node.label = LABELS.get(name, name)
     return nodes
 
 
-def graph_option(parser):
-    parser.add_argument("--out", default=DEFAULT_OUT, metavar="FILE",
-                        help=f"where to write the graph as SVG (default {DEFAULT_OUT})")
+# A node is labelled by what it computes; the text calls this one s for short.
+LABELS = {"s": "x1*w1 + x2*w2"}
 
 
 def main(argv=None):
-    lesson = Lesson("Lesson 07: a scalar autograd engine", argv, options=graph_option)
-    options = lesson.args
+    lesson = Lesson("Lesson 08: a scalar autograd engine", argv, out=DEFAULT_OUT)
 
     lesson.step("The forward pass, one operation at a time")
     lesson.say("""
@@ -118,22 +119,26 @@ def main(argv=None):
     for name in ("x1*w1", "x2*w2", "s", "n", "o"):
         node = nodes[name]
         slopes = ", ".join(fmt(d) for d in node.local_derivatives)
-        print(f"{name:6} = {fmt(node.data):>8}   made by {node.op!r:7} local slopes [{slopes}]")
+        print(f"{name:6} = {fmt(node.data):>8}  made by {node.op!r:7} "
+              f"local slopes [{slopes}]")
     lesson.agree("the forward values by hand and by Value",
                  [x1w1, x2w2, s, n, o],
                  [nodes[k].data for k in ("x1*w1", "x2*w2", "s", "n", "o")])
 
     lesson.step("backward(): the chain rule in reverse topological order")
     lesson.say("""
-        backward() lists the graph so that every node comes after its inputs, then
-        walks that list from the end: each node passes its gradient times each local
-        slope to its inputs. A node is only visited after everything that uses it, so
-        its gradient is complete by then.""")
+        backward() asks topological_order() for a list in which every node comes
+        after its inputs, then walks it from the end: each node passes its
+        gradient times each local slope to its inputs. A node is visited only
+        after everything that uses it, so its gradient is complete by then.""")
     out.backward()
-    order = [node.label for node in out.topological_order()]
-    print("topological order: " + ", ".join(order))
-    for name in ("o", "n", "s", "b", "x1*w1", "x2*w2", "x1", "w1", "x2", "w2"):
-        lesson.show(f"{name}.grad", nodes[name].grad)
+    order = out.topological_order()
+    print(textwrap.fill("topological_order(): " + ", ".join(node.label for node in order),
+                        width=78, subsequent_indent="  "))
+    print("backward visits them in reverse:")
+    name_of = {id(node): name for name, node in nodes.items()}
+    for node in reversed(order):
+        lesson.show(f"{name_of[id(node)]}.grad", node.grad)
     names = list(hand)
     lesson.agree("the gradients by hand and by backward()",
                  [hand[k] for k in names], [nodes[k].grad for k in names])
@@ -175,9 +180,12 @@ def main(argv=None):
     lesson.agree("b.grad and dbiases", [[nodes["b"].grad]], dense.dbiases)
     lesson.agree("x1.grad, x2.grad and dinputs", [[nodes["x1"].grad, nodes["x2"].grad]],
                  dense.dinputs)
+
+    lesson.step("Both engines on a loss, through barenn.bridge")
     lesson.say("""
-        barenn.bridge does this for whole networks: it builds a scalar MLP with exactly
-        the weights of a Dense stack and compares the losses and every gradient.""")
+        barenn.bridge does this for whole networks: it builds a scalar MLP with
+        exactly the weights of a Dense stack and compares the losses and every
+        gradient. Here with the loss (o - 0.25)^2:""")
     target = 0.25
     result = bridge.compare_engines([dense, Tanh()], MeanSquaredError(), [[x1, x2]], [target])
     (matrix_dweights, matrix_dbiases), = result.matrix_gradients
@@ -190,15 +198,49 @@ def main(argv=None):
     lesson.agree("the two engines' dweights", matrix_dweights, scalar_dweights, tol=1e-9)
     lesson.agree("the two engines' dbiases", matrix_dbiases, scalar_dbiases, tol=1e-9)
 
+    lesson.step("The walkthrough's first graph: L = (a*b + c) * f")
+    lesson.say("""
+        The same engine on the graph the scalar walkthrough starts with:
+        e = a*b, d = e + c, L = d * f, for a = 2, b = -3, c = 10, f = -2. By the
+        chain rule: dL/df = d, dL/dd = f, and + passes that on to e and c;
+        * swaps, so dL/da = dL/de * b and dL/db = dL/de * a.""")
+    a, b_, c, f = Value(2.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
+    e = a * b_
+    e.label = "e = a*b"
+    d = e + c
+    d.label = "d = e + c"
+    loss = d * f
+    loss.label = "L = d*f"
+    loss.backward()
+    print(f"e = {fmt(e.data)}, d = {fmt(d.data)}, L = {fmt(loss.data)}")
+    by_hand = {"f": d.data, "d": f.data, "c": f.data, "e": f.data,
+               "a": f.data * b_.data, "b": f.data * a.data}
+    made = {"f": f, "d": d, "c": c, "e": e, "a": a, "b": b_}
+    print(f"{'node':>4}  {'by hand':>7}  {'.grad':>5}")
+    for k, v in by_hand.items():
+        print(f"{k:>4}  {fmt(v):>7}  {fmt(made[k].grad):>5}")
+    lesson.agree("the gradients by hand and by backward()", list(by_hand.values()),
+                 [made[k].grad for k in by_hand])
+
     lesson.step("A picture of the graph")
     nodes_drawn = out.topological_order()
-    path = out.to_svg(options.out)
-    print(f"wrote {os.path.abspath(path)}")
+    path = graph.to_svg(out, os.path.join(lesson.out, PICTURE))
+    lesson.wrote(path)
     print(f"{len(nodes_drawn)} values, {sum(1 for v in nodes_drawn if v.op)} operations; "
-          "open it in a browser. Each box shows label | data | grad.")
+          "open it in a browser.")
+    print("Each box shows label | data | grad.")
     lesson.say("""
-        out.to_dot() gives the same graph as Graphviz DOT text, and in a notebook a
-        Value shows itself as this picture.""")
+        barenn.graph.to_dot(out) gives the same graph as Graphviz DOT text
+        (barenn/graph.py draws both).""")
+
+    lesson.recap("""
+        - every operation records its inputs and local slopes
+          (barenn/autograd.py: Value.__mul__, __add__, tanh)
+        - backward() walks topological_order() in reverse, multiplying slopes
+          (barenn/autograd.py: Value.backward)
+        - the matrix engine's Dense.backward gives the same numbers""",
+                 "lesson 09: a network that outputs a number instead of a class: "
+                 "regression.")
 
 
 if __name__ == "__main__":
