@@ -4,7 +4,7 @@ Commands::
 
     tour                 every lesson in order, pausing between them in a terminal
     lessons              the numbered list of lessons
-    lesson N             run one lesson (--step pauses inside it, --quick trains less)
+    lesson N             run one lesson (--step pauses inside it, --quick trains less, --out DIR for pictures)
     check                analytic vs numeric gradients for every part, and engine cross-checks
     train DATASET        train a network on a built-in dataset; save it, plot it, report it
     predict MODEL INPUT  one prediction a line for the rows of a CSV file
