@@ -6,8 +6,8 @@ barenn's optimizers do the same. Then plain SGD, SGD with learning-rate decay, S
 with decay and momentum, AdaGrad, RMSProp and Adam each train the walkthrough's
 2-64-3 spiral network from the very same starting weights, and we compare where
 they got: a table of the final loss and accuracy, and every loss curve on one chart.
-Last, a learning rate too large: the loss grows every step until the numbers
-overflow, and barenn stops the training with TrainingDiverged.
+Last, a learning rate too large: the loss grows every step until a weight leaves
+the sane range, and barenn stops the training with TrainingDiverged.
 
 Run from the repository root:
     python lessons/04_optimizers.py [--step] [--quick] [--out DIR]
@@ -29,7 +29,7 @@ from barenn.activations import Linear, ReLU, Softmax
 from barenn.datasets import spiral
 from barenn.layers import Dense
 from barenn.lesson import Lesson, fmt
-from barenn.checks import TrainingDiverged
+from barenn.checks import LOSS_GROWTH_LIMIT, PARAMETER_LIMIT, TrainingDiverged
 from barenn.losses import CategoricalCrossEntropy, MeanSquaredError
 from barenn.matrix import copy
 from barenn.network import Network
@@ -232,8 +232,9 @@ def main(argv=None):
     wild, error = train_a_line(2.0, 1000)
     print("lr 0.5, loss of epochs 0-5: " + ", ".join(f"{v:.4g}" for v in calm))
     print("lr 2.0, loss of epochs 0-5: " + ", ".join(f"{v:.4g}" for v in wild[:6]))
-    ratios = [b / a for a, b in zip(wild[10:20], wild[11:21])]
-    print(f"lr 2.0, each loss over the one before, epochs 10-20: "
+    last = min(20, len(wild) - 1)
+    ratios = [b / a for a, b in zip(wild[10:last], wild[11:last + 1])]
+    print(f"lr 2.0, each loss over the one before, epochs 10-{last}: "
           f"{min(ratios):.3f} to {max(ratios):.3f}")
     lesson.tell(f"""
         With lr 2 the bias's error is multiplied by 1 - 2 * 2 = -3 every step, so
@@ -241,14 +242,17 @@ def main(argv=None):
 
     lesson.step("How fit stops a run that diverges")
     if error is not None:
-        print(f"After {len(wild)} epochs the loss no longer fits in a float.")
-        print("fit stopped with TrainingDiverged:")
+        print(f"After {len(wild)} epochs, fit stopped with TrainingDiverged:")
         print(textwrap.fill(str(error), width=76, initial_indent="  ",
                             subsequent_indent="  "))
-    lesson.say("""
-        Network.fit checks the loss, the outputs and the weights after every step
-        and stops at the first NaN or infinity, naming the epoch and a smaller
-        rate to try (barenn/network.py; the error is barenn.checks.TrainingDiverged).""")
+    lesson.tell(f"""
+        Network.fit checks the loss after every step and the weights after every
+        epoch. It stops at a NaN or an infinity, at a loss more than
+        {LOSS_GROWTH_LIMIT:g} times the first of the run, or at a weight beyond
+        {PARAMETER_LIMIT:g} in size, naming the epoch and a smaller rate to try
+        (barenn/checks.py; the error is barenn.checks.TrainingDiverged). Here each
+        fit call is one epoch, so the loss has no time to grow a million-fold
+        within one call: the weights' limit stops it.""")
 
     lesson.recap("""
         - the update rules of SGD, decay, momentum, AdaGrad, RMSProp and Adam, by

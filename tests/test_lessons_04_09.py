@@ -194,15 +194,16 @@ def test_lesson04_a_learning_rate_too_large_diverges(quick_04):
                                         re.MULTILINE).group(1).split(", ")]
     assert all(b < a for a, b in zip(calm, calm[1:]))
     assert all(b > a for a, b in zip(wild, wild[1:]))
-    low, high = re.search(r"epochs 10-20: (\S+) to (\S+)$", text, re.MULTILINE).groups()
+    low, high = re.search(r"epochs 10-\d+: (\S+) to (\S+)$", text, re.MULTILINE).groups()
     assert float(low) == float(high) == 9.0  # "so the loss by 9"
-    epochs = int(re.search(r"After (\d+) epochs the loss no longer fits", text).group(1))
-    # 2.453 * 9^epochs passes the largest float (about 1.8e308) there
-    largest = math.log(sys.float_info.max)
-    assert math.log(2.453) + (epochs - 2) * math.log(9) < largest
-    assert largest < math.log(2.453) + (epochs + 1) * math.log(9)
-    assert "fit stopped with TrainingDiverged:" in text
-    assert f"training diverged at epoch {epochs}" in text
+    epochs = int(re.search(r"After (\d+) epochs, fit stopped with TrainingDiverged:", text).group(1))
+    assert f"training diverged at epoch {epochs}" in " ".join(text.split())
+    # the weights' limit stopped it: the bias passed it in that epoch, having
+    # been within it one epoch before (its error triples every epoch)
+    reached, limit = map(float, re.search(r"reached (\S+) in size, beyond the sane limit of (\S+?);",
+                                          " ".join(text.split())).groups())
+    assert reached > limit > reached / 3
+    assert epochs > 10
 
 
 @pytest.mark.skipif(not SLOW, reason="six optimizers x 1000 epochs (a minute or two); "
