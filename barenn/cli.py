@@ -17,16 +17,27 @@ prints one plain line and exits with status 2, never a traceback.
 
 import argparse
 import csv
+import math
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from barenn import __version__
+from barenn.checks import TrainingDiverged
 
-# Lessons live next to the package in a clone (they are scripts to read, not a
-# module to import); an installed wheel has none and says so.
-LESSONS_DIR = Path(__file__).resolve().parent.parent / "lessons"
+# Lessons are scripts to read, kept at the top of a clone (lessons/); an installed
+# package carries the same files as barenn/lessons (setup.cfg maps them there).
+PACKAGE_DIR = Path(__file__).resolve().parent
+LESSON_PLACES = (PACKAGE_DIR / "lessons", PACKAGE_DIR.parent / "lessons")
+
+
+def lessons_dir():
+    """The folder of the lesson scripts: the installed package's, else the clone's."""
+    for place in LESSON_PLACES:
+        if place.is_dir() and any(place.glob("[0-9][0-9]_*.py")):
+            return place
+    return None
 
 DATASETS = ("spiral", "vertical", "sine", "sinc", "moons", "xor", "circles", "digits", "mnist")
 REGRESSION = {"sine", "sinc"}
@@ -40,6 +51,10 @@ class UserError(Exception):
     """A mistake in what the user asked for: reported in one line, exit status 2."""
 
 
+class RunFailed(Exception):
+    """A run that could not finish (training diverged): one line, exit status 1."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one plain line instead of usage + error
         raise UserError(f"{message} (see '{self.prog} --help')")
@@ -49,13 +64,14 @@ class _Parser(argparse.ArgumentParser):
 
 def lesson_files():
     """The lesson scripts in order: [(number, path), ...]."""
-    if not LESSONS_DIR.is_dir():
+    folder = lessons_dir()
+    if folder is None:
         raise UserError(
-            f"no lessons found at {LESSONS_DIR}: the lessons ship with the source, "
-            f"so run barenn from a clone of the repository"
+            "no lessons found (looked in " + " and ".join(str(p) for p in LESSON_PLACES)
+            + "); reinstall barenn, or run it from a clone of the repository"
         )
     found = []
-    for path in sorted(LESSONS_DIR.glob("[0-9][0-9]_*.py")):
+    for path in sorted(folder.glob("[0-9][0-9]_*.py")):
         found.append((int(path.name[:2]), path))
     return found
 
@@ -85,6 +101,9 @@ def cmd_lesson(args):
         raise UserError(f"there is no lesson {args.number}; the lessons are: {available}")
     extra = (["--step"] if args.step else []) + (["--quick"] if args.quick else [])
     if args.out is not None:
+        if Path(args.out).exists() and not Path(args.out).is_dir():
+            raise UserError(f"--out {args.out}: it is a file; give a folder for the lesson's pictures")
+        _output("--out", str(Path(args.out) / "picture.svg"), "picture.svg")
         extra += ["--out", args.out]
     return _run_lesson(lessons[args.number], extra)
 
@@ -96,7 +115,7 @@ def cmd_tour(args):
     print("It runs every lesson in its quick form; run one alone (barenn lesson N) for the full one.")
     for i, (number, path) in enumerate(lessons):
         print()
-        print(f"[{i + 1}/{len(lessons)}] python {path.relative_to(LESSONS_DIR.parent)} --quick")
+        print(f"[{i + 1}/{len(lessons)}] python {Path('lessons', path.name)} --quick")
         print(flush=True)
         extra = ["--quick"] + (["--step"] if args.step else [])
         status = _run_lesson(path, extra)
@@ -130,31 +149,59 @@ def cmd_graph(args):
     if args.dot:
         print(to_dot(o))
         return 0
-    path = to_svg(o, args.out)
+    out = _output("--out", args.out, "graph.svg")
+    _write("--out", out, lambda: to_svg(o, out))
+    path = out
     print(f"wrote {path}: the graph of o = tanh(x1*w1 + x2*w2 + b) with data and gradients")
     return 0
 
 
-# --- train and predict -------------------------------------------------------------------
+# --- arguments ------------------------------------------------------------------------------
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
+# Upper bounds that refuse at once what could never finish (or fit in memory).
+MAX_EPOCHS = 1_000_000
+MAX_WIDTH = 10_000           # neurons in one hidden layer
+MAX_PARAMETERS = 10_000_000  # learned numbers in the whole network
+
+
+def _whole(low, high):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {low}, got {value}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high:,}, got {value:,}")
+        return value
+    return parse
+
+
+_positive_int = _whole(1, None)
+
+
+def _seed(text):
+    value = _whole(0, 2 ** 63 - 1)(text)
     return value
 
 
-def _number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")) or value < 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
-    return value
+def _number_in(low, high, low_open=False):
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        sign = ">" if low_open else ">="
+        if not math.isfinite(value) or (value <= low if low_open else value < low) or value > high:
+            raise argparse.ArgumentTypeError(f"expected a finite number {sign} {low:g} and at most "
+                                             f"{high:g}, got {text!r}")
+        return value
+    return parse
+
+
+_number = _number_in(0, 1e300)
+_learning_rate = _number_in(0, 1e9, low_open=True)
 
 
 def _layer_sizes(text):
@@ -166,33 +213,195 @@ def _layer_sizes(text):
         ) from None
     if not sizes or any(s < 1 for s in sizes):
         raise argparse.ArgumentTypeError(f"expected hidden layer sizes >= 1 like 64,64, got {text!r}")
+    if any(s > MAX_WIDTH for s in sizes) or len(sizes) > 100:
+        raise argparse.ArgumentTypeError(f"expected at most 100 hidden layers of at most "
+                                         f"{MAX_WIDTH:,} neurons, got {text!r}")
     return sizes
 
 
-def load_dataset(name, seed, data_dir=None, limit=None):
-    """(X, y, kind) for a built-in dataset; kind is 'classification' or 'regression'."""
+def _nonempty(text):
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a file name, got an empty one")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("a file name cannot hold a NUL character")
+    return text
+
+
+def _output(option, value, default_name, folder_ok=True, make_parents=True):
+    """Where ``option`` writes: ``value`` itself, or ``value/default_name`` for a folder.
+
+    Checked before any work (so a run never trains for minutes and then fails to
+    save) and without creating anything: a UserError says what is wrong.
+    """
+    from barenn._files import check_write_target
+
+    path = Path(value)
+    if path.is_dir():
+        if not folder_ok:
+            raise UserError(f"{option} {value}: it is a folder; give a file name such as "
+                            f"{path / default_name}")
+        path = path / default_name
+    text = str(path)
+    try:
+        check_write_target(text, option, make_parents=False)
+    except FileNotFoundError:
+        if not make_parents:
+            raise UserError(f"{option} {value}: the folder {path.parent} does not exist "
+                            "(create it first)") from None
+        ancestor = path.parent
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise UserError(f"{option} {value}: {ancestor} is a file, not a folder") from None
+        if not os.access(ancestor, os.W_OK):
+            raise UserError(f"{option} {value}: cannot create folders in {ancestor} "
+                            "(permission denied)") from None
+    except (OSError, ValueError, TypeError) as error:
+        raise UserError(_plain(error)) from None
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UserError(f"{option} {value}: the file is read-only")
+    if not path.exists() and path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+        raise UserError(f"{option} {value}: cannot write in {path.parent} (permission denied)")
+    return text
+
+
+def _plain(error):
+    """An error's message without a leading 'owner: ' repeated by barenn's checks."""
+    text = str(error).strip() or type(error).__name__
+    return " ".join(text.split())
+
+
+def _write(option, path, write):
+    """Run ``write()``; a failure to write is one line."""
+    try:
+        write()
+    except (OSError, ValueError) as error:
+        raise UserError(f"{option}: cannot write {path}: {_plain(error)}") from None
+
+
+# --- data ---------------------------------------------------------------------------------
+
+class Data:
+    """What train needs: splits, kind, names, and how to describe them."""
+
+    def __init__(self, name, kind, X_train, y_train, X_val, y_val, X_test, y_test,
+                 features, classes=None, preprocessing=None, target_scaling=None):
+        self.name, self.kind = name, kind
+        self.X_train, self.y_train = X_train, y_train
+        self.X_val, self.y_val = X_val, y_val
+        self.X_test, self.y_test = X_test, y_test
+        self.features, self.classes = features, classes
+        self.preprocessing = preprocessing
+        self.target_scaling = target_scaling
+
+    def n_outputs(self):
+        if self.kind == "regression":
+            return len(self.y_train[0])
+        return len(self.classes) if self.classes else max(max(self.y_train), max(self.y_test)) + 1
+
+
+def _split(X, y, kind, seed, test=0.2, val=0.2):
+    """(train, validation, test) pairs: ``test`` of the rows for the test figures,
+    then ``val`` of the rest to watch during training (stratified for classes)."""
+    from barenn.datasets import train_test_split
+
+    stratify = kind == "classification"
+    try:
+        X_rest, X_test, y_rest, y_test = train_test_split(X, y, test, stratify=stratify, seed=seed)
+        X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, val, stratify=stratify,
+                                                          seed=seed + 1)
+    except ValueError as error:
+        raise UserError(f"too few rows ({len(X)}) to split into training, validation and "
+                        f"test sets: {_plain(error)}") from None
+    return X_train, y_train, X_val, y_val, X_test, y_test
+
+
+def load_builtin(name, seed):
+    """(X, y, kind) for a built-in dataset (not mnist)."""
     from barenn import datasets
 
     if name == "digits":
         from barenn.realdata import load_digits
 
         X, y = load_digits()
-    elif name == "mnist":
-        from barenn.realdata import load_mnist
-
-        directory = data_dir or os.environ.get("BARENN_MNIST")
-        if not directory:
-            raise UserError("mnist needs its files: pass --data DIR (or set BARENN_MNIST)")
-        try:
-            images, labels = load_mnist(directory, kind="train", limit=limit or 10000)
-        except (FileNotFoundError, ValueError) as error:
-            raise UserError(str(error)) from None
-        X, y = images.batch(range(len(images))), list(labels)
     elif name == "sine":  # a clean curve: nothing random to seed
         X, y = datasets.sine()
     else:
-        X, y = getattr(datasets, name)(seed=seed)
+        X, y = getattr(datasets, name)(seed=seed, **BUILTIN_SIZES.get(name, {}))
     return X, y, "regression" if name in REGRESSION else "classification"
+
+
+def load_dataset(name, seed, data_dir=None, limit=None):
+    """(X, y, kind) for a built-in dataset; kind is 'classification' or 'regression'.
+    (mnist: its training images as float rows; ``train`` itself keeps them as bytes.)"""
+    if name == "mnist":
+        images, labels, _, _ = _mnist_files(data_dir, limit, 1)
+        return images.batch(range(len(images))), labels, "classification"
+    return load_builtin(name, seed)
+
+
+def _mnist_files(data_dir, limit, test_limit):
+    from barenn.realdata import load_mnist
+
+    directory = data_dir or os.environ.get("BARENN_MNIST")
+    if not directory:
+        raise UserError("mnist needs its files: pass --data DIR (a folder holding "
+                        "train-images-idx3-ubyte[.gz] and the three other IDX files), "
+                        "or set BARENN_MNIST")
+    if not os.path.isdir(directory):
+        what = "does not exist" if not os.path.exists(directory) else "is a file, not a folder"
+        raise UserError(f"--data {directory}: {what}; give the folder that holds the four "
+                        "MNIST IDX files")
+    try:
+        images, labels = load_mnist(directory, kind="train", limit=limit)
+        test_images, test_labels = load_mnist(directory, kind="test", limit=test_limit)
+    except (OSError, ValueError) as error:
+        raise UserError(_plain(error).replace("load_mnist: ", "")) from None
+    return images, labels, test_images, test_labels
+
+
+def prepare_mnist(args):
+    limit = args.limit or MNIST_TRAIN
+    images, labels, test_images, test_labels = _mnist_files(args.data, limit, args.test_limit)
+    from barenn.datasets import train_test_split
+
+    order = list(range(len(images)))
+    if len(order) < 10:
+        raise UserError(f"mnist: {len(order)} training images are too few (at least 10)")
+    train_idx, val_idx, _, _ = train_test_split(order, order, 0.1, seed=args.seed)
+    labels = list(labels)
+    return Data("mnist", "classification",
+                images.select(train_idx), [labels[i] for i in train_idx],
+                images.select(val_idx), [labels[i] for i in val_idx],
+                test_images, list(test_labels), [f"pixel {i}" for i in range(images.pixels)],
+                classes=[str(c) for c in range(10)])
+
+
+def prepare_builtin(args):
+    X, y, kind = load_builtin(args.dataset, args.seed)
+    return Data(args.dataset, kind, *_split(X, y, kind, args.seed),
+                features=[f"x{i + 1}" for i in range(len(X[0]))])
+
+
+def prepare_csv(args):
+    from barenn import csvdata
+
+    try:
+        table = csvdata.load_csv(args.dataset, target=args.target, task=args.task)
+    except csvdata.CsvError as error:
+        raise UserError(_plain(error).replace("load_csv: ", "")) from None
+    X_train, y_train, X_val, y_val, X_test, y_test = _split(table.X, table.y, table.task, args.seed)
+    scaling = csvdata.Scaling.fit(X_train)
+    target_scaling = None
+    if table.task == "regression":
+        target_scaling = csvdata.Scaling.fit(y_train)
+        y_train, y_val = target_scaling.apply(y_train), target_scaling.apply(y_val)
+    record = csvdata.preprocessing(table.features, scaling, table.target, table.classes,
+                                   target_scaling)
+    name = Path(args.dataset).name
+    return Data(name, table.task, scaling.apply(X_train), y_train, scaling.apply(X_val), y_val,
+                scaling.apply(X_test), y_test, table.features, table.classes, record,
+                target_scaling)
 
 
 def build_network(n_inputs, n_outputs, hidden, activation, kind, optimizer, lr, decay, seed):
@@ -220,118 +429,337 @@ def build_network(n_inputs, n_outputs, hidden, activation, kind, optimizer, lr, 
     return network.Network(stack, loss=loss, optimizer=opt)
 
 
-def cmd_train(args):
-    from barenn.datasets import train_test_split
 
-    X, y, kind = load_dataset(args.dataset, args.seed, args.data, args.limit)
-    if kind == "regression":
-        X_train, X_test, y_train, y_test = train_test_split(X, y, 0.2, seed=args.seed)
-        n_outputs = len(y[0])
+# --- train -----------------------------------------------------------------------------------
+
+# Defaults per dataset, measured to reach close to what much longer training reaches
+# (README, "The command line"). Anything not named takes DEFAULT's value.
+DEFAULT = {"layers": [64], "epochs": 300, "lr": None, "batch_size": None, "patience": None}
+DEFAULTS = {
+    "spiral": {"layers": [64], "epochs": 500, "lr": 0.02},
+    "vertical": {"epochs": 300},
+    "moons": {"epochs": 300},
+    "xor": {"epochs": 300},
+    "circles": {"epochs": 300},
+    "sine": {"layers": [32, 32], "epochs": 100, "lr": 0.005, "batch_size": 32},
+    "sinc": {"layers": [32, 32], "epochs": 100, "lr": 0.005, "batch_size": 32},
+    "digits": {"epochs": 15, "batch_size": 64},
+    "mnist": {"layers": [128], "epochs": 3, "batch_size": 64, "lr": 0.001},
+    "csv": {"epochs": 500, "patience": 50},
+}
+# Points drawn for the generated datasets (their functions' own default is 100 per
+# class): more points make the test figure steadier and a fairer picture of what
+# the network learned.
+BUILTIN_SIZES = {"spiral": {"samples": 300}}
+MNIST_TRAIN = 10_000  # training images read by default (--limit): minutes, not an hour
+
+
+class _Stop(Exception):
+    """Raised from fit's on_epoch to end training early (--patience)."""
+
+
+def _parameter_count(n_inputs, hidden, n_outputs):
+    widths = [n_inputs, *hidden, n_outputs]
+    return sum((a + 1) * b for a, b in zip(widths, widths[1:]))
+
+
+def _weights(net):
+    return [([list(r) for r in layer.weights], [list(r) for r in layer.biases])
+            for layer in net.layers if hasattr(layer, "weights")]
+
+
+def _restore(net, saved):
+    dense = [layer for layer in net.layers if hasattr(layer, "weights")]
+    for layer, (weights, biases) in zip(dense, saved):
+        layer.weights, layer.biases = weights, biases
+
+
+def _settings(args):
+    key = "csv" if args.csv else args.dataset
+    chosen = {**DEFAULT, **DEFAULTS.get(key, {})}
+    for name in chosen:
+        given = getattr(args, name)
+        if given is not None:
+            chosen[name] = given
+    return chosen
+
+
+def _fmt(value):
+    """Four significant digits, as in the report."""
+    return f"{value:.4g}"
+
+
+def _regression_figures(predictions, targets):
+    """(RMSE, R^2, baseline RMSE) over every output value."""
+    pairs = [(p, t) for prow, trow in zip(predictions, targets) for p, t in zip(prow, trow)]
+    n = len(pairs)
+    mean = math.fsum(t for _, t in pairs) / n
+    sse = math.fsum((p - t) ** 2 for p, t in pairs)
+    sst = math.fsum((t - mean) ** 2 for _, t in pairs)
+    return math.sqrt(sse / n), (1 - sse / sst if sst > 0 else float("nan")), math.sqrt(sst / n)
+
+
+def cmd_train(args):
+    args.csv = args.dataset.lower().endswith((".csv", ".tsv", ".txt")) or os.sep in args.dataset \
+        or (args.dataset not in DATASETS and os.path.exists(args.dataset))
+    if not args.csv and args.dataset not in DATASETS:
+        raise UserError(f"train: {args.dataset!r} is neither a built-in dataset ("
+                        + ", ".join(DATASETS) + ") nor a CSV file (name it FILE.csv)")
+    if not args.csv and (args.target or args.task):
+        raise UserError("--target and --task are for a CSV file; built-in datasets know theirs")
+    if args.dataset != "mnist" and (args.data or args.limit or args.test_limit):
+        raise UserError("--data, --limit and --test-limit are for mnist only")
+    settings = _settings(args)
+    run_name = f"{Path(args.dataset).stem if args.csv else args.dataset}-seed{args.seed}"
+    save = _output("--save", args.save, f"{run_name}.json", folder_ok=False,
+                   make_parents=False) if args.save is not None else None
+    plot = _output("--plot", args.plot, f"{run_name}.svg") if args.plot is not None else None
+    report = _output("--report", args.report, f"{run_name}.html") if args.report is not None else None
+
+    if args.csv:
+        data = prepare_csv(args)
+    elif args.dataset == "mnist":
+        data = prepare_mnist(args)
     else:
-        X_train, X_test, y_train, y_test = train_test_split(X, y, 0.2, stratify=True, seed=args.seed)
-        n_outputs = max(y) + 1
-    net = build_network(len(X[0]), n_outputs, args.layers, args.activation, kind,
-                        args.optimizer, args.lr, args.decay, args.seed)
-    features = len(X[0])
-    print(f"{args.dataset}: {len(X_train)} training and {len(X_test)} test samples, "
-          f"{features} feature{'s' if features != 1 else ''}")
+        data = prepare_builtin(args)
+    n_inputs, n_outputs = len(data.features), data.n_outputs()
+    count = _parameter_count(n_inputs, settings["layers"], n_outputs)
+    if count > MAX_PARAMETERS:
+        raise UserError(f"--layers {','.join(map(str, settings['layers']))}: the network would have "
+                        f"{count:,} parameters; at most {MAX_PARAMETERS:,}")
+    net = build_network(n_inputs, n_outputs, settings["layers"], args.activation, data.kind,
+                        args.optimizer, settings["lr"], args.decay, args.seed)
+    if data.preprocessing is not None:
+        net.preprocessing = data.preprocessing
+    what = (f"{len(data.classes) if data.classes else n_outputs} classes"
+            if data.kind == "classification" else "regression")
+    print(f"{data.name}: {len(data.X_train)} training, {len(data.X_val)} validation and "
+          f"{len(data.X_test)} test samples, {n_inputs} feature{'s' if n_inputs != 1 else ''}, {what}")
+    if args.csv:
+        print(f"features (standardized with the training split's mean and std): "
+              + ", ".join(data.features))
     print(net.summary())
     # Small sets train best a whole set per step; large ones need many steps an epoch.
-    batch_size = args.batch_size or (None if len(X_train) <= 1000 else 64)
-    history = net.fit(X_train, y_train, epochs=args.epochs, batch_size=batch_size,
-                      validation=(X_test, y_test), seed=args.seed,
-                      every=max(1, args.epochs // 10), verbose=0 if args.quiet else 1)
-    result = net.evaluate(X_test, y_test)
-    if kind == "regression":
-        print(f"test loss (mean squared error) {result.loss:.4f}")
+    batch_size = settings["batch_size"] or (None if len(data.X_train) <= 1000 else 64)
+    epochs, patience = settings["epochs"], settings["patience"]
+    print(f"training for {epochs} epochs"
+          + (f" (stopping when the validation loss has not improved for {patience} epochs)"
+             if patience else "")
+          + f", batch size {batch_size or 'the whole set'}; progress on stderr", flush=True)
+
+    best = {"loss": math.inf, "epoch": None, "weights": None}
+    seen = {}
+
+    def on_epoch(epoch, history):
+        seen["history"] = history
+        if patience is None or not history.val_loss:
+            return
+        loss = history.val_loss[-1]
+        if loss < best["loss"]:
+            best.update(loss=loss, epoch=epoch, weights=_weights(net))
+        elif epoch - best["epoch"] >= patience:
+            raise _Stop
+
+    import time
+
+    started = time.monotonic()
+    stopped = False
+    try:
+        history = net.fit(data.X_train, data.y_train, epochs=epochs, batch_size=batch_size,
+                          validation=(data.X_val, data.y_val), seed=args.seed,
+                          every=max(1, epochs // 10), verbose=0 if args.quiet else 1,
+                          workers=args.workers, on_epoch=on_epoch)
+    except _Stop:
+        history, stopped = seen["history"], True
+    except TrainingDiverged as error:
+        raise RunFailed(f"{_plain(error)} (no model was saved)") from None
+    elapsed = time.monotonic() - started
+    if best["weights"] is not None:
+        _restore(net, best["weights"])
+        print(f"{'stopped after' if stopped else 'trained'} {len(history)} epochs in {elapsed:.1f} s; "
+              f"kept the weights of epoch {best['epoch'] + 1} (the lowest validation loss, "
+              f"{_fmt(best['loss'])})")
     else:
-        print(f"test loss {result.loss:.4f}, test accuracy {result.accuracy:.4f}")
-    if args.save:
-        net.save(args.save)
-        print(f"saved the model to {args.save}")
-    if args.plot:
-        if kind == "classification" and len(X[0]) == 2:
-            from barenn.plot import scatter_svg
+        print(f"trained {len(history)} epochs in {elapsed:.1f} s")
 
-            scatter_svg(X_test, y_test, path=args.plot, predict=net.predict_classes,
-                        title=f"{args.dataset}: test points and decision regions")
+    metrics = {"dataset": data.name, "epochs": len(history), "training samples": len(data.X_train),
+               "validation samples": len(data.X_val), "test samples": len(data.X_test),
+               "seconds": round(elapsed, 1)}
+    if data.kind == "regression":
+        out = net.predict(data.X_test)
+        if data.target_scaling is not None:
+            out = data.target_scaling.undo(out)
+        rmse, r2, base = _regression_figures(out, data.y_test)
+        print(f"test RMSE {_fmt(rmse)}, R^2 {_fmt(r2)} (baseline, predicting the training "
+              f"mean: RMSE {_fmt(base)}, R^2 0)")
+        metrics.update({"test RMSE": rmse, "test R^2": r2, "baseline RMSE (predicting the mean)": base})
+    else:
+        result = net.evaluate(data.X_test, data.y_test)
+        counts = {}
+        for label in data.y_train:
+            counts[label] = counts.get(label, 0) + 1
+        majority = max(counts, key=lambda c: (counts[c], -c))
+        baseline = sum(1 for label in data.y_test if label == majority) / len(data.y_test)
+        name = data.classes[majority] if data.classes else str(majority)
+        print(f"test accuracy {_fmt(result.accuracy)} (baseline, always the most common class "
+              f"{name!r}: {_fmt(baseline)}), test loss {_fmt(result.loss)}")
+        metrics.update({"test accuracy": result.accuracy, "test loss": result.loss,
+                        "baseline accuracy (the most common class)": baseline})
+
+    if save:
+        _write("--save", save, lambda: net.save(save))
+        print(f"saved the model to {save}")
+    if plot:
+        from barenn.plot import line_chart_svg, scatter_svg
+
+        if data.kind == "classification" and n_inputs == 2 and not args.csv:
+            picture = lambda: scatter_svg(data.X_test, data.y_test, path=plot,
+                                          predict=net.predict_classes, x_label="x1", y_label="x2",
+                                          title=f"{data.name}: test points and decision regions")
         else:
-            history.plot(args.plot, names=CURVES)
-        print(f"wrote {args.plot}")
-    if args.report:
-        from barenn.plot import history_series, html_report, line_chart_svg
+            series, y_label = _curves(history, data)
+            picture = lambda: line_chart_svg(series, path=plot, title=f"{data.name}: learning curves",
+                                             y_label=y_label, log_y=data.kind == "regression")
+        _write("--plot", plot, picture)
+        print(f"wrote {plot}")
+    if report:
+        from barenn.plot import html_report, line_chart_svg
 
-        metrics = {"epochs": args.epochs, "training samples": len(X_train),
-                   "test samples": len(X_test), "test loss": round(result.loss, 6)}
-        if kind == "classification":
-            metrics["test accuracy"] = round(result.accuracy, 6)
-        html_report(
-            f"barenn: training on {args.dataset}",
-            [("Learning curves", line_chart_svg(history_series(history, names=CURVES),
-                                                 title="loss and accuracy")),
-             ("Final metrics", metrics),
-             ("Network", net.summary())],
-            path=args.report,
-        )
-        print(f"wrote {args.report}")
+        series, y_label = _curves(history, data)
+        charts = [line_chart_svg(series, title="loss: training and validation", y_label=y_label,
+                                 log_y=data.kind == "regression")]
+        if data.kind == "regression":
+            r2 = _validation_r2(history, data)
+            if r2:
+                charts.append(line_chart_svg({"validation R^2": r2}, title="validation R^2",
+                                             y_label="R^2"))
+        else:
+            charts.append(line_chart_svg(
+                {"training accuracy": history.accuracy, "validation accuracy": history.val_accuracy},
+                title="accuracy: training and validation", y_label="accuracy"))
+        _write("--report", report, lambda: html_report(
+            f"barenn: training on {data.name}",
+            [("Learning curves", charts), ("Final metrics", metrics), ("Network", net.summary())],
+            path=report))
+        print(f"wrote {report}")
     return 0
 
 
-def _read_csv_rows(path):
+def _curves(history, data):
+    label = "loss (mean squared error)" if data.kind == "regression" else "loss (cross-entropy)"
+    if data.kind == "regression" and data.target_scaling is not None:
+        label = "loss (mean squared error, standardized target)"
+    series = {"training loss": list(zip([e + 1 for e in history.epoch], history.loss)),
+              "validation loss": list(zip([e + 1 for e in history.epoch], history.val_loss))}
+    return series, label
+
+
+def _validation_r2(history, data):
+    """Per-epoch validation R^2 = 1 - MSE / variance of the validation targets."""
+    values = [v for row in data.y_val for v in row]
+    mean = math.fsum(values) / len(values)
+    variance = math.fsum((v - mean) ** 2 for v in values) / len(values)
+    if variance <= 0 or not history.val_loss:
+        return None
+    outputs = len(data.y_val[0])
+    # MeanSquaredError averages over the outputs of a sample, then over samples.
+    return [(e + 1, 1 - loss / variance) for e, loss in zip(history.epoch, history.val_loss)] \
+        if outputs == 1 else None
+
+
+# --- predict ---------------------------------------------------------------------------------
+
+def _load_model(path, option="MODEL"):
+    from barenn.network import Network
+
+    if not path:
+        raise UserError(f"{option}: empty file name")
+    if not os.path.exists(path):
+        raise UserError(f"model file not found: {path}")
     try:
-        with open(path, newline="", encoding="utf-8") as f:
-            raw = [r for r in csv.reader(f) if r and any(cell.strip() for cell in r)]
-    except FileNotFoundError:
-        raise UserError(f"input file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read {path}: {error}") from None
-    rows = []
-    for line, r in enumerate(raw, start=1):
+        return Network.load(path)
+    except (OSError, ValueError) as error:
+        raise UserError(_plain(error).replace("Network.load: ", "")) from None
+
+
+def _read_number_rows(path):
+    """Rows of bare numbers (an optional header row is skipped): for models saved
+    without feature names."""
+    from barenn.csvdata import CsvError, read_table
+
+    rows, numbers = [], []
+    try:
+        header, table, lines = read_table(path, "predict")
+    except CsvError as error:
+        if "only numbers" not in str(error):
+            raise UserError(_plain(error).replace("predict: ", "")) from None
+        # no header: every line is data
+        from barenn.csvdata import _delimiter
+
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            text = f.read()
+        delimiter = _delimiter(text.lstrip("\r\n").splitlines()[0])
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f, delimiter=delimiter, skipinitialspace=True)
+            table, lines = [], []
+            for row in reader:
+                if row and any(c.strip() for c in row):
+                    table.append([c.strip() for c in row])
+                    lines.append(reader.line_num)
+    for row, line in zip(table, lines):
         try:
-            rows.append([float(cell) for cell in r])
+            values = [float(cell) for cell in row]
         except ValueError:
-            if line == 1:  # a header row
-                continue
-            raise UserError(f"{path}, row {line}: expected numbers separated by commas, got {r}") from None
-    if not rows:
-        raise UserError(f"{path} holds no rows of numbers")
-    return rows
+            raise UserError(f"{path}, row {line}: expected numbers separated by commas, got {row}") from None
+        if not all(math.isfinite(v) for v in values):
+            raise UserError(f"{path}, row {line}: NaN or infinity is not an input")
+        rows.append(values)
+        numbers.append(line)
+    return rows, numbers
 
 
 def cmd_predict(args):
-    if not os.path.exists(args.model):
-        raise UserError(f"model file not found: {args.model}")
-    from barenn.network import Network
+    from barenn import csvdata
 
-    try:
-        net = Network.load(args.model)
-    except ValueError as error:
-        raise UserError(str(error)) from None
-    rows = _read_csv_rows(args.input)
-    widths = {len(r) for r in rows}
-    expected = net.input_size() if hasattr(net, "input_size") else None
-    if len(widths) != 1 or (expected is not None and widths != {expected}):
-        raise UserError(
-            f"{args.input}: every row needs {expected if expected is not None else 'the same number of'} "
-            f"values, found rows of {sorted(widths)}"
-        )
-    if net.is_classifier():
-        for label in net.predict_classes(rows):
-            print(label)
+    net = _load_model(args.model)
+    out = _output("--out", args.out, "predictions.csv", folder_ok=True) if args.out is not None else None
+    record = getattr(net, "preprocessing", None)
+    if record is not None:
+        try:
+            rows, _ = csvdata.read_columns(args.input, record["features"], owner="predict")
+        except csvdata.CsvError as error:
+            raise UserError(_plain(error).replace("predict: ", "")) from None
+        name = record["target"]
     else:
-        for out in net.predict(rows):
-            print(",".join(repr(v) for v in out))
+        rows, _ = _read_number_rows(args.input)
+        widths = {len(r) for r in rows}
+        expected = net.input_size()
+        if widths != {expected}:
+            raise UserError(f"{args.input}: every row needs {expected} values, found rows of "
+                            f"{sorted(widths)}")
+        name = "class" if net.is_classifier() else "prediction"
+    answers = csvdata.predict_rows(net, rows)
+    lines = [",".join(repr(v) for v in a) if isinstance(a, list) else
+             (repr(a) if isinstance(a, float) else str(a)) for a in answers]
+    if out:
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([name])
+        for answer in answers:
+            writer.writerow(answer if isinstance(answer, list) else [answer])
+        from barenn._files import atomic_write_text
+
+        _write("--out", out, lambda: atomic_write_text(out, buffer.getvalue(), owner="predict"))
+        print(f"wrote {len(lines)} predictions of {name!r} to {out}")
+    else:
+        for line in lines:
+            print(line)
     return 0
 
 
 # --- explore ------------------------------------------------------------------------------
-
-def _learning_rate(text):
-    value = _number(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
-    return value
-
 
 def cmd_explore(args):
     from barenn import explore
@@ -358,14 +786,12 @@ def cmd_explore(args):
         data = explore.explore_data(net, X, y, steps=args.steps, learning_rate=args.lr)
     except ValueError as error:
         raise UserError(str(error).replace("sample_batch: ", "").replace("explore_data: ", "")) from None
-    out = Path(args.out)
-    if out.is_dir():
-        out = out / name
+    out = _output("--out", args.out, name)
     try:
         explore.write_page(out, data, title=f"barenn explore: {args.steps} training "
                            f"step{'s' if args.steps != 1 else ''} of {args.model or 'a 2-3-2 classifier'}")
-    except OSError as error:
-        raise UserError(f"cannot write {out}: {error.strerror or error}") from None
+    except (OSError, ValueError) as error:
+        raise UserError(f"--out: cannot write {out}: {_plain(error)}") from None
     print(f"wrote {out}: {args.steps} step{'s' if args.steps != 1 else ''} of forward, loss, "
           f"backward and update on {len(X)} samples; open it in a browser")
     return 0
@@ -390,7 +816,7 @@ def make_parser():
     p.add_argument("number", type=_positive_int, help="the lesson number, e.g. 3")
     p.add_argument("--step", action="store_true", help="pause for Enter between steps")
     p.add_argument("--quick", action="store_true", help="train for fewer epochs")
-    p.add_argument("--out", metavar="DIR",
+    p.add_argument("--out", metavar="DIR", type=_nonempty,
                    help="where a lesson that draws pictures writes them (default ./barenn-out/)")
     p.set_defaults(run=cmd_lesson)
 
@@ -398,32 +824,52 @@ def make_parser():
     p.add_argument("--seed", type=int, default=0, help="seed of the random test inputs")
     p.set_defaults(run=cmd_check)
 
-    p = sub.add_parser("train", help="train a network on a built-in dataset")
-    p.add_argument("dataset", choices=DATASETS, metavar="DATASET", help=", ".join(DATASETS))
-    p.add_argument("--layers", type=_layer_sizes, default=[64], help="hidden layer sizes (default 64)")
+    p = sub.add_parser("train", help="train a network on a built-in dataset or a CSV file")
+    p.add_argument("dataset", metavar="DATASET|FILE.csv",
+                   help="a built-in dataset (" + ", ".join(DATASETS) + ") or a CSV file with a header row")
+    p.add_argument("--target", metavar="COLUMN", help="CSV: the column to predict (default: the last)")
+    p.add_argument("--task", choices=("classification", "regression"),
+                   help="CSV: override the guess (text or few whole numbers: classes; else regression)")
+    p.add_argument("--layers", type=_layer_sizes, default=None, help="hidden layer sizes, e.g. 64,64 "
+                   "(default per dataset)")
     p.add_argument("--activation", choices=ACTIVATIONS, default="relu")
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
-    p.add_argument("--lr", type=_number, default=None, help="learning rate (default per optimizer)")
-    p.add_argument("--decay", type=_number, default=0.0, help="learning-rate decay")
-    p.add_argument("--epochs", type=_positive_int, default=200)
-    p.add_argument("--batch-size", type=_positive_int, default=None,
+    p.add_argument("--lr", type=_learning_rate, default=None, help="learning rate (default per dataset)")
+    p.add_argument("--decay", type=_number_in(0, 1e6), default=0.0, help="learning-rate decay")
+    p.add_argument("--epochs", type=_whole(1, MAX_EPOCHS), default=None, help="default per dataset")
+    p.add_argument("--patience", type=_whole(1, MAX_EPOCHS), default=None,
+                   help="stop when the validation loss has not improved for N epochs and keep the "
+                   "best weights (default: off; 50 for a CSV file)")
+    p.add_argument("--batch-size", type=_whole(1, 10 ** 8), default=None,
                    help="default: the whole set up to 1000 samples, else 64")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--data", help="directory of the MNIST files (mnist only)")
-    p.add_argument("--limit", type=_positive_int, default=None, help="use at most this many MNIST images")
-    p.add_argument("--save", metavar="MODEL.json", help="save the trained model as JSON")
-    p.add_argument("--plot", metavar="OUT.svg", help="draw decision regions (2-D data) or learning curves")
-    p.add_argument("--report", metavar="OUT.html", help="write a one-page HTML training report")
+    p.add_argument("--workers", type=_whole(1, 64), default=1,
+                   help="processes sharing each batch (default 1)")
+    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--data", metavar="DIR", type=_nonempty,
+                   help="mnist: the folder of the four IDX files (or set BARENN_MNIST)")
+    p.add_argument("--limit", type=_whole(1, 10 ** 8), default=None,
+                   help=f"mnist: training images to read (default {MNIST_TRAIN:,})")
+    p.add_argument("--test-limit", type=_whole(1, 10 ** 8), default=None,
+                   help="mnist: test images to score (default: all of the test file)")
+    p.add_argument("--save", metavar="MODEL.json", type=_nonempty, help="save the trained model as JSON "
+                   "(its folder must exist)")
+    p.add_argument("--plot", metavar="OUT.svg", type=_nonempty,
+                   help="draw decision regions (2-D data) or learning curves; a folder gets DATASET-seedN.svg")
+    p.add_argument("--report", metavar="OUT.html", type=_nonempty,
+                   help="write a one-page HTML training report; a folder gets DATASET-seedN.html")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(run=cmd_train)
 
     p = sub.add_parser("predict", help="predict the rows of a CSV file with a saved model")
     p.add_argument("model", metavar="MODEL.json")
     p.add_argument("input", metavar="INPUT.csv")
+    p.add_argument("--out", metavar="PREDICTIONS.csv", type=_nonempty,
+                   help="write the predictions as a one-column CSV instead of printing them")
     p.set_defaults(run=cmd_predict)
 
     p = sub.add_parser("graph", help="draw the computation graph of one neuron")
-    p.add_argument("--out", default="graph.svg", help="where to write the SVG (default graph.svg)")
+    p.add_argument("--out", default="graph.svg", type=_nonempty,
+                   help="where to write the SVG, or a folder (default graph.svg)")
     p.add_argument("--dot", action="store_true", help="print Graphviz DOT text instead")
     p.set_defaults(run=cmd_graph)
 
@@ -432,7 +878,7 @@ def make_parser():
                    "(default: a 2-3-2 classifier)")
     p.add_argument("--steps", type=_positive_int, default=3, help="training steps to show (default 3, at most 20)")
     p.add_argument("--samples", type=_positive_int, default=4, help="samples in the batch (default 4, at most 64)")
-    p.add_argument("--out", default="explore.html", help="the page to write, or a directory (default explore.html)")
+    p.add_argument("--out", default="explore.html", type=_nonempty, help="the page to write, or a directory (default explore.html)")
     p.add_argument("--seed", type=int, default=0, help="seed of the weights and the samples")
     p.add_argument("--lr", type=_learning_rate, default=0.5, help="SGD learning rate (default 0.5)")
     p.set_defaults(run=cmd_explore)
@@ -450,6 +896,9 @@ def main(argv=None):
     except UserError as error:
         print(f"barenn: {error}", file=sys.stderr)
         return 2
+    except RunFailed as error:
+        print(f"barenn: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("barenn: interrupted", file=sys.stderr)
         return 130

@@ -35,7 +35,7 @@ def test_help_on_every_command(command):
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["train", "nosuchset"], "invalid choice: 'nosuchset'"),
+        (["train", "nosuchset"], "'nosuchset' is neither a built-in dataset"),
         (["train", "spiral", "--epochs", "ten"], "expected a whole number, got 'ten'"),
         (["train", "spiral", "--epochs", "0"], "expected a whole number >= 1, got 0"),
         (["train", "spiral", "--lr", "fast"], "expected a number, got 'fast'"),
@@ -87,14 +87,15 @@ def test_train_save_plot_report_then_predict(tmp_path):
     result = run("train", "moons", "--layers", "8", "--epochs", "40", "--lr", "0.05", "--seed", "1",
                  "--save", str(model), "--plot", str(plot), "--report", str(report), "--quiet")
     assert result.returncode == 0, result.stderr
-    last = [line for line in result.stdout.splitlines() if line.startswith("test loss")][-1]
-    accuracy = float(last.rsplit(" ", 1)[1])
+    last = [line for line in result.stdout.splitlines() if line.startswith("test accuracy")][-1]
+    accuracy = float(last.split()[2])
     assert accuracy >= 0.8, last  # two moons are easy; 40 full-batch Adam steps get most points
     assert json.loads(model.read_text())["format"] == "barenn.network"
     svg = ET.parse(plot).getroot()
     assert svg.tag.endswith("svg") and len(list(svg.iter("{http://www.w3.org/2000/svg}circle"))) > 0
     html = report.read_text()
     assert "training on moons" in html and "<svg" in html and "test accuracy" in html
+    assert "val_" not in html and "validation" in html
 
     inputs = tmp_path / "in.csv"
     inputs.write_text("x1,x2\n-1.0,0.2\n2.0,0.2\n0.5,-0.4\n")
@@ -121,7 +122,7 @@ def test_predict_refuses_bad_input(tmp_path):
     for args, expected in [
         ((str(model), str(wide)), "every row needs 2 values"),
         ((str(model), str(words)), "row 2: expected numbers"),
-        ((str(model), str(tmp_path / "none.csv")), "input file not found"),
+        ((str(model), str(tmp_path / "none.csv")), "no such file"),
         ((str(broken), str(wide)), f"cannot load {broken}"),
     ]:
         result = run("predict", *args)
@@ -132,7 +133,8 @@ def test_predict_refuses_bad_input(tmp_path):
 def test_train_regression_prints_its_loss(tmp_path):
     result = run("train", "sine", "--layers", "16", "--epochs", "5", "--quiet")
     assert result.returncode == 0, result.stderr
-    assert "test loss (mean squared error)" in result.stdout
+    assert "test RMSE" in result.stdout and "R^2" in result.stdout
+    assert "baseline, predicting the training mean" in result.stdout
 
 
 def test_graph_writes_svg_and_dot(tmp_path):
@@ -147,10 +149,80 @@ def test_graph_writes_svg_and_dot(tmp_path):
 def test_every_builtin_dataset_trains(dataset):
     result = run("train", dataset, "--layers", "4", "--epochs", "1", "--quiet")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1].startswith("test loss")
+    assert result.stdout.strip().splitlines()[-1].startswith(("test accuracy", "test RMSE"))
 
 
 def test_mnist_without_files_is_a_user_error(tmp_path):
     result = run("train", "mnist", "--data", str(tmp_path))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and str(tmp_path) in result.stderr
+
+
+def write_csv(path, rows, header):
+    path.write_text(",".join(header) + "\n" + "".join(",".join(map(str, r)) + "\n" for r in rows))
+    return path
+
+
+def test_csv_classifier_with_string_labels_then_predict_by_name(tmp_path):
+    import random
+
+    rng = random.Random(0)
+    rows = []
+    for _ in range(150):
+        x, y = rng.uniform(-1, 1), rng.uniform(-1, 1)
+        rows.append([round(1000 + 500 * x, 3), round(y, 3), "inside" if x * x + y * y < 0.5 else "outside"])
+    data = write_csv(tmp_path / "ring.csv", rows, ["income", "score", "where"])
+    model = tmp_path / "ring.json"
+    result = run("train", str(data), "--save", str(model), "--quiet", "--epochs", "200")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "96 training, 24 validation and 30 test samples, 2 features, 2 classes" in out
+    line = out.strip().splitlines()
+    final = [l for l in line if l.startswith("test accuracy")][0]
+    assert float(final.split()[2]) >= 0.8, out
+    assert "baseline, always the most common class" in final
+    # predict: columns by name, any order, extra columns ignored
+    new = tmp_path / "new.csv"
+    new.write_text("note,score,income\na,0.0,1000\nb,0.9,1900\n")
+    predicted = run("predict", str(model), str(new))
+    assert predicted.returncode == 0, predicted.stderr
+    assert predicted.stdout.split() == ["inside", "outside"]
+    saved = tmp_path / "preds.csv"
+    assert run("predict", str(model), str(new), "--out", str(saved)).returncode == 0
+    assert saved.read_text() == "where\ninside\noutside\n"
+
+
+def test_csv_integer_labels_keep_their_names(tmp_path):
+    rows = [[i % 10, (i * 7) % 10, 3 if i % 10 < 5 else 8] for i in range(80)]
+    data = write_csv(tmp_path / "ints.csv", rows, ["a", "b", "digit"])
+    model = tmp_path / "m.json"
+    assert run("train", str(data), "--save", str(model), "--quiet", "--epochs", "100").returncode == 0
+    predicted = run("predict", str(model), str(data))
+    assert predicted.returncode == 0 and set(predicted.stdout.split()) <= {"3", "8"}
+
+
+def test_csv_regression_reports_rmse_r2_and_predicts_values(tmp_path):
+    import random
+
+    rng = random.Random(1)
+    rows = []
+    for _ in range(200):
+        size, rooms = rng.uniform(30, 200), rng.randint(1, 6)
+        rows.append([round(size, 2), rooms, round(1000 * size + 5000 * rooms + rng.gauss(0, 2000), 2)])
+    data = write_csv(tmp_path / "houses.csv", rows, ["size", "rooms", "price"])
+    model = tmp_path / "m.json"
+    result = run("train", str(data), "--target", "price", "--save", str(model), "--quiet",
+                 "--epochs", "300", "--plot", str(tmp_path), "--report", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    final = [l for l in result.stdout.splitlines() if l.startswith("test RMSE")][0]
+    r2 = float(final.split()[4].rstrip(","))
+    assert r2 > 0.9, final
+    svg = (tmp_path / "houses-seed0.svg").read_text()
+    assert "accuracy" not in svg and "mean squared error" in svg
+    html = (tmp_path / "houses-seed0.html").read_text()
+    assert "R^2" in html and "validation accuracy" not in html and "test accuracy" not in html
+    new = tmp_path / "new.csv"
+    new.write_text("rooms,size\n3,100\n")
+    predicted = run("predict", str(model), str(new))
+    value = float(predicted.stdout)
+    assert abs(value - 115000) < 15000, value
