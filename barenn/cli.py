@@ -547,6 +547,10 @@ def cmd_train(args):
              if patience else "")
           + f", batch size {batch_size or 'the whole set'}; progress on stderr", flush=True)
 
+    forecast = _forecast(net, data, batch_size, epochs)
+    if forecast is not None and forecast >= 5:
+        print(f"expect about {_duration(forecast)} for {epochs} epochs (timed from one "
+              f"batch here; --patience may stop sooner)", flush=True)
     best = {"loss": math.inf, "epoch": None, "weights": None}
     seen = {}
 
@@ -643,6 +647,36 @@ def cmd_train(args):
             path=report))
         print(f"wrote {report}")
     return 0
+
+
+def _forecast(net, data, batch_size, epochs):
+    """Seconds ``epochs`` epochs should take: one batch timed on a copy of ``net``."""
+    import copy
+    import time
+
+    from barenn.sources import take_rows
+
+    n = len(data.X_train)
+    size = min(batch_size or n, n, 256)
+    trial = copy.deepcopy(net)
+    rows = range(size)
+    X = take_rows(data.X_train, rows)
+    y = [data.y_train[i] for i in rows]
+    started = time.monotonic()
+    try:
+        trial.fit(X, y, epochs=1, verbose=0)
+    except ValueError:
+        return None
+    per_sample = (time.monotonic() - started) / size
+    # an epoch trains on every sample and measures the validation set (about a third
+    # of a training step per sample: a forward pass only)
+    return epochs * per_sample * (n + len(data.X_val) / 3) + per_sample * len(data.X_test) / 3
+
+
+def _duration(seconds):
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
 
 
 def _curves(history, data):
