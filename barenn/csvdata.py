@@ -180,6 +180,9 @@ def _numbers(owner, path, header, rows, numbers, column):
 def guess_task(labels):
     """"classification" if ``labels`` (strings) are text or whole numbers with at
     most MAX_CLASSES distinct values, else "regression"."""
+    check_type("guess_task", "labels", labels, (list, tuple), "a list of the target's cells (str)")
+    if not labels or not all(isinstance(cell, str) for cell in labels):
+        raise ValueError("guess_task: labels must be a non-empty list of str cells")
     values = [_number_or_none(cell) for cell in labels]
     if any(v is None for v in values):
         return "classification"
@@ -251,6 +254,9 @@ def read_columns(path, names, owner="read_columns"):
     """(X, row_numbers): the columns ``names`` of the CSV file at ``path`` as rows
     of floats, in the order of ``names`` (the file's column order and any extra
     columns do not matter; a missing column is a CsvError)."""
+    check_type(owner, "names", names, (list, tuple), "a list of column names (str)")
+    if not names or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"{owner}: names must be a non-empty list of column names (str)")
     header, rows, numbers = read_table(path, owner)
     path = os.fspath(path)
     missing = [n for n in names if n not in header]
@@ -286,16 +292,35 @@ class Scaling:
 
     @classmethod
     def fit(cls, rows):
-        n = len(rows)
+        """The Scaling of the columns of ``rows`` (a non-empty matrix of finite numbers)."""
+        n = cls._check_rows("Scaling.fit", rows, None)
         columns = list(zip(*rows))
         mean = [math.fsum(c) / n for c in columns]
         std = [math.sqrt(math.fsum((v - m) ** 2 for v in c) / n) for c, m in zip(columns, mean)]
         return cls(mean, [s if s > 1e-12 * max(1.0, abs(m)) else 1.0 for s, m in zip(std, mean)])
 
+    @staticmethod
+    def _check_rows(owner, rows, width):
+        from barenn.checks import check_finite_rows
+
+        check_type(owner, "rows", rows, (list, tuple), "a list of rows of numbers")
+        if not rows or not all(isinstance(r, (list, tuple)) and r for r in rows):
+            raise ValueError(f"{owner}: rows must be a non-empty list of non-empty rows")
+        widths = {len(r) for r in rows}
+        if len(widths) != 1 or (width is not None and widths != {width}):
+            raise ValueError(f"{owner}: every row must have {width or 'the same number of'} values, "
+                             f"got rows of {sorted(widths)}")
+        check_finite_rows(owner, "rows", rows)
+        return len(rows)
+
     def apply(self, rows):
+        """``rows`` standardized: (x - mean) / std per column."""
+        self._check_rows("Scaling.apply", rows, len(self.mean))
         return [[(v - m) / s for v, m, s in zip(row, self.mean, self.std)] for row in rows]
 
     def undo(self, rows):
+        """Standardized ``rows`` back in their own units: x * std + mean."""
+        self._check_rows("Scaling.undo", rows, len(self.mean))
         return [[v * s + m for v, m, s in zip(row, self.mean, self.std)] for row in rows]
 
     def to_dict(self):
@@ -314,6 +339,13 @@ def preprocessing(features, scaling, target, classes=None, target_scaling=None):
     """The plain-data record a Network keeps in ``network.preprocessing`` (and a
     saved model in its file): feature names, their Scaling, the target's name, the
     class names (classifier) or the target's Scaling (regression)."""
+    check_type("preprocessing", "features", features, (list, tuple), "a list of column names")
+    check_type("preprocessing", "scaling", scaling, Scaling, "a Scaling")
+    check_type("preprocessing", "target", target, str, "a column name (str)")
+    if classes is not None:
+        check_type("preprocessing", "classes", classes, (list, tuple), "a list of class names")
+    if target_scaling is not None:
+        check_type("preprocessing", "target_scaling", target_scaling, Scaling, "a Scaling or None")
     return {"features": list(features), "scaling": scaling.to_dict(), "target": target,
             "classes": None if classes is None else list(classes),
             "target_scaling": None if target_scaling is None else target_scaling.to_dict()}
@@ -324,6 +356,8 @@ def predict_rows(network, X):
     features): class names for a classifier, target values for a regression, after
     the scaling the network was trained with (``network.preprocessing``; a model
     without one gets ``X`` as it is and answers class indices or output rows)."""
+    if not callable(getattr(network, "is_classifier", None)):
+        raise TypeError(f"predict_rows: network must be a Network, got {describe(network)}")
     record = getattr(network, "preprocessing", None)
     if record is None:
         if network.is_classifier():

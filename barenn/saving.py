@@ -252,8 +252,11 @@ def _scaling_from(what, entry, length):
 
 def preprocessing_from_dict(record, network):
     """The checked "preprocessing" record of a saved model (see the module docstring)."""
+    if not all(callable(getattr(network, name, None))
+               for name in ("input_size", "output_size", "is_classifier")):
+        raise TypeError(f"preprocessing_from_dict: network must be a Network, got {describe(network)}")
     if not isinstance(record, dict):
-        raise LoadError("\"preprocessing\" must be a dict")
+        raise LoadError(f"preprocessing: the record must be a dict, got {describe(record)}")
     features = record.get("features")
     n_in, n_out = network.input_size(), network.output_size()
     if (not isinstance(features, list) or not all(isinstance(f, str) for f in features)

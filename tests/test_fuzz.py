@@ -80,9 +80,6 @@ KNOWN_ESCAPES = {
        for method in ("forward", "calculate", "backward")},
     # barenn/autograd.py (same owner): Value(10**400) -> OverflowError.
     "autograd.Value": "autograd owner",
-    # barenn/explore.py (CLI owner): render_page(title=<not a str>) -> AttributeError;
-    # explore_data(X=[]) -> IndexError.
-    "explore.render_page": "CLI owner", "explore.explore_data": "CLI owner",
     # barenn/fast/agreement.py (fast tier): largest_relative_difference with 10**400
     # -> OverflowError.
     "fast.agreement.largest_relative_difference": "fast tier",
@@ -93,12 +90,13 @@ KNOWN_ESCAPES = {
 NAMING_EXEMPT_PREFIXES = (
     "checks.",        # the checks themselves: their ``owner``/``where`` argument is the name
     "rng.", "NumpyLegacy.", "History.", "layers.add_penalty_slope",   # layers/rng owner
-    "plot.", "explore.", "lesson.",                                   # CLI and lessons owners
+    "lesson.",                                                        # lessons owner
 )
 NAMING_EXEMPT = {
     "matrix.sumprod",          # math.sumprod itself on Python 3.12+: a raw kernel
     "matrix.apply",            # the error is the user's function's own
     "saving.layer_from_dict",  # its LoadError is re-raised by network_from_dict naming the file
+    "saving.preprocessing_from_dict",  # the same
 }
 # A fuzzed argument that is itself the name in the message (``where="Dense.forward"``).
 NAMING_ARGUMENTS = {"owner", "where", "op", "name", "what", "names"}

@@ -7,6 +7,7 @@ network), the test skips and says why.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -25,12 +26,21 @@ def _run(args, cwd, timeout=600, stdin=None, env=None):
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
+    # Build from a copy: a build writes build/ and *.egg-info next to the sources,
+    # and tests write only inside their temporary folders.
+    source = tmp_path_factory.mktemp("source")
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("barenn", "lessons"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=skip)
+    for name in ("setup.cfg", "pyproject.toml", "README.md", "LICENSE", "MANIFEST.in"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, source / name)
     try:
         import wheel as _  # noqa: F401
         isolation = ["--no-build-isolation"]
     except ImportError:
         isolation = []  # pip fetches setuptools and wheel from PyPI
-    result = _run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q",
+    result = _run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q",
                    "-w", str(out), *isolation], cwd=out)
     if result.returncode != 0:
         pytest.skip(f"cannot build a wheel here: {result.stderr.strip()[-300:]}")
