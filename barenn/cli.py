@@ -6,13 +6,16 @@ Commands::
     lessons              the numbered list of lessons
     lesson N             run one lesson (--step pauses inside it, --quick trains less, --out DIR for pictures)
     check                analytic vs numeric gradients for every part, and engine cross-checks
-    train DATASET        train a network on a built-in dataset; save it, plot it, report it
-    predict MODEL INPUT  one prediction a line for the rows of a CSV file
+    train DATASET|FILE   train a network on a built-in dataset or a CSV file; save, plot, report
+    data DATASET         write a built-in dataset as a CSV file
+    predict MODEL INPUT  one prediction a line (class names or values) for the rows of a CSV file
     graph                draw the computation graph of one neuron (SVG or DOT)
     explore              an HTML page stepping through every number of a few training steps
 
-A mistake in what the user typed (an unknown dataset, a bad number, a missing file)
-prints one plain line and exits with status 2, never a traceback.
+A mistake in what the user typed or gave as input (an unknown dataset, a bad number,
+a missing or malformed file, a path that cannot be written) prints one plain line and
+exits with status 2; a run that fails (training diverges) one line and status 1;
+never a traceback.
 """
 
 import argparse
@@ -701,6 +704,29 @@ def _validation_r2(history, data):
         if outputs == 1 else None
 
 
+# --- data ------------------------------------------------------------------------------------
+
+def cmd_data(args):
+    """Write a built-in dataset as a CSV file: the format ``train FILE.csv`` reads."""
+    out = _output("--out", args.out or f"{args.name}.csv", f"{args.name}.csv")
+    X, y, kind = load_builtin(args.name, args.seed)
+    features = [f"x{i + 1}" for i in range(len(X[0]))]
+    target = "y" if kind == "regression" else "class"
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(features + [target])
+    for row, label in zip(X, y):
+        writer.writerow([repr(v) for v in row] + ([repr(v) for v in label] if kind == "regression"
+                                                   else [label]))
+    from barenn._files import atomic_write_text
+
+    _write("--out", out, lambda: atomic_write_text(out, buffer.getvalue(), owner="data"))
+    print(f"wrote {out}: {len(X)} rows, columns {', '.join(features + [target])}")
+    return 0
+
+
 # --- predict ---------------------------------------------------------------------------------
 
 def _load_model(path, option="MODEL"):
@@ -894,6 +920,14 @@ def make_parser():
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(run=cmd_train)
 
+    p = sub.add_parser("data", help="write a built-in dataset as a CSV file (what train FILE.csv reads)")
+    p.add_argument("name", choices=[d for d in DATASETS if d != "mnist"], metavar="DATASET",
+                   help=", ".join(d for d in DATASETS if d != "mnist"))
+    p.add_argument("--out", metavar="FILE.csv", type=_nonempty,
+                   help="where to write it, or a folder (default DATASET.csv)")
+    p.add_argument("--seed", type=_seed, default=0)
+    p.set_defaults(run=cmd_data)
+
     p = sub.add_parser("predict", help="predict the rows of a CSV file with a saved model")
     p.add_argument("model", metavar="MODEL.json")
     p.add_argument("input", metavar="INPUT.csv")
@@ -936,6 +970,12 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("barenn: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`barenn predict ... | head`): stop quietly
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
 
 
 if __name__ == "__main__":

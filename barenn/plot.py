@@ -350,6 +350,14 @@ def _series_points(series, caller):
     return result
 
 
+def _common_label(names):
+    """A y-axis label for curves named ``names``: "loss" for loss and val_loss, ..."""
+    for word in ("loss", "accuracy", "learning_rate"):
+        if names and all(word in str(name) for name in names):
+            return word.replace("_", " ")
+    return str(names[0]) if len(set(names)) == 1 else "value"
+
+
 def line_chart_svg(series, path=None, title="", x_label="epoch", y_label="",
                    width=640, height=400, log_y=False):
     """Draw one or more curves as an SVG line chart; return the SVG text.
@@ -367,6 +375,8 @@ def line_chart_svg(series, path=None, title="", x_label="epoch", y_label="",
     _check_picture("line_chart_svg", width, height, title, x_label, y_label)
     check_bool("line_chart_svg", "log_y", log_y)
     named_runs = _series_points(series, "line_chart_svg")
+    if not y_label:  # every axis gets a label: what the curves have in common
+        y_label = _common_label([name for name, _ in named_runs])
     if log_y:  # a logarithm needs positive values: split runs where they are not
         positive = []
         for name, runs in named_runs:
@@ -974,3 +984,31 @@ def history_series(history, names=None):
         looked = ", ".join(wanted) if wanted else ", ".join(HISTORY_FIELDS)
         raise ValueError(f"history_series: nothing to plot (no non-empty list among: {looked})")
     return series
+
+
+# --------------------------------------------------------------------------- notebooks
+
+def history_html(history):
+    """HTML showing a training History in a notebook (``History._repr_html_``): the
+    training and validation loss over the epochs, and the last epoch's figures."""
+    epochs = getattr(history, "epoch", None)
+    if not isinstance(epochs, list):
+        raise TypeError(f"history_html: history must be a History, got {describe(history)}")
+    if not epochs:
+        return "<p>History (no epochs yet)</p>"
+    x = [e + 1 for e in epochs]
+    series = {"training loss": list(zip(x, history.loss))}
+    if history.val_loss:
+        series["validation loss"] = list(zip(x, history.val_loss))
+    chart = line_chart_svg(series, title=f"training history: {len(epochs)} epochs",
+                           x_label="epoch", y_label="loss", width=480, height=300)
+    return chart + _section_html({name.replace("val_", "validation ").replace("_", " "): value
+                                  for name, value in history.last().items()})
+
+
+def network_html(network):
+    """HTML showing a Network in a notebook (``Network._repr_html_``): its summary table."""
+    summary = getattr(network, "summary", None)
+    if not callable(summary):
+        raise TypeError(f"network_html: network must be a Network, got {describe(network)}")
+    return f"<pre>{html.escape(summary())}</pre>"

@@ -226,3 +226,31 @@ def test_csv_regression_reports_rmse_r2_and_predicts_values(tmp_path):
     predicted = run("predict", str(model), str(new))
     value = float(predicted.stdout)
     assert abs(value - 115000) < 15000, value
+
+
+def test_data_writes_a_builtin_dataset_as_csv_that_trains(tmp_path):
+    out = tmp_path / "new" / "xor.csv"
+    result = run("data", "xor", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().splitlines()[0] == "x1,x2,class"
+    from barenn.csvdata import load_csv
+
+    table = load_csv(out)
+    assert table.classes == ["0", "1"] and len(table.X) == len(table.y) > 0
+    sine = run("data", "sine", "--out", str(tmp_path))
+    assert sine.returncode == 0 and (tmp_path / "sine.csv").read_text().startswith("x1,y\n")
+    mnist = run("data", "mnist")
+    assert mnist.returncode == 2 and "invalid choice: 'mnist'" in mnist.stderr
+
+
+def test_predict_into_a_closed_pipe_stops_quietly(tmp_path):
+    model = tmp_path / "m.json"
+    data = tmp_path / "xor.csv"
+    assert run("data", "xor", "--out", str(data)).returncode == 0
+    assert run("train", str(data), "--epochs", "2", "--quiet", "--save", str(model)).returncode == 0
+    reader = subprocess.Popen([sys.executable, "-m", "barenn", "predict", str(model), str(data)],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader.stdout.readline()
+    reader.stdout.close()
+    _, err = reader.communicate(timeout=300)
+    assert b"Traceback" not in err

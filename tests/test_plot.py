@@ -531,3 +531,28 @@ def test_report_rounds_to_four_significant_digits():
 def test_plot_functions_name_themselves_for_odd_arguments(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_every_chart_axis_has_a_label():
+    svg = plot.line_chart_svg({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]})
+    texts = [t.text for t in parse(svg).iter(SVG + "text")]
+    assert "loss" in texts and "epoch" in texts
+
+
+def test_history_and_network_show_themselves_in_a_notebook():
+    from barenn.cli import build_network
+    from barenn.datasets import xor
+
+    X, y = xor(samples=20, seed=0)
+    net = build_network(2, 2, [4], "relu", "classification", "adam", None, 0.0, 0)
+    history = net.fit(X, y, epochs=3, validation=(X, y), verbose=0)
+    page = history._repr_html_()
+    assert page.startswith("<svg") and "validation loss" in page and "val_" not in page
+    assert "Dense(2, 4" in net._repr_html_() and net._repr_html_().startswith("<pre>")
+    from barenn.history import History
+
+    assert "no epochs" in History()._repr_html_()
+    with pytest.raises(TypeError, match="history_html: history must be a History"):
+        plot.history_html(5)
+    with pytest.raises(TypeError, match="network_html: network must be a Network"):
+        plot.network_html(5)
