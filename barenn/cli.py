@@ -445,7 +445,7 @@ DEFAULTS = {
     "xor": {"epochs": 300},
     "circles": {"epochs": 300},
     "sine": {"layers": [32, 32], "epochs": 100, "lr": 0.005, "batch_size": 32},
-    "sinc": {"layers": [32, 32], "epochs": 100, "lr": 0.005, "batch_size": 32},
+    "sinc": {"layers": [32, 32], "epochs": 300, "lr": 0.005, "batch_size": 32, "patience": 50},
     "digits": {"epochs": 15, "batch_size": 64},
     "mnist": {"layers": [128], "epochs": 3, "batch_size": 64, "lr": 0.001},
     "csv": {"epochs": 500, "patience": 50},
@@ -492,14 +492,18 @@ def _fmt(value):
     return f"{value:.4g}"
 
 
-def _regression_figures(predictions, targets):
-    """(RMSE, R^2, baseline RMSE) over every output value."""
-    pairs = [(p, t) for prow, trow in zip(predictions, targets) for p, t in zip(prow, trow)]
+def _regression_figures(predictions, targets, baseline):
+    """(RMSE, R^2, baseline RMSE, baseline R^2) over every output value; the baseline
+    predicts ``baseline`` (the training targets' mean per output) for every sample."""
+    pairs = [(p, t, b) for prow, trow in zip(predictions, targets)
+             for p, t, b in zip(prow, trow, baseline)]
     n = len(pairs)
-    mean = math.fsum(t for _, t in pairs) / n
-    sse = math.fsum((p - t) ** 2 for p, t in pairs)
-    sst = math.fsum((t - mean) ** 2 for _, t in pairs)
-    return math.sqrt(sse / n), (1 - sse / sst if sst > 0 else float("nan")), math.sqrt(sst / n)
+    mean = math.fsum(t for _, t, _ in pairs) / n
+    sse = math.fsum((p - t) ** 2 for p, t, _ in pairs)
+    sse_base = math.fsum((b - t) ** 2 for _, t, b in pairs)
+    sst = math.fsum((t - mean) ** 2 for _, t, _ in pairs)
+    r2 = (lambda e: 1 - e / sst) if sst > 0 else (lambda e: float("nan"))
+    return math.sqrt(sse / n), r2(sse), math.sqrt(sse_base / n), r2(sse_base)
 
 
 def cmd_train(args):
@@ -552,8 +556,8 @@ def cmd_train(args):
 
     forecast = _forecast(net, data, batch_size, epochs)
     if forecast is not None and forecast >= 5:
-        print(f"expect about {_duration(forecast)} for {epochs} epochs (timed from one "
-              f"batch here; --patience may stop sooner)", flush=True)
+        print(f"expect about {_duration(forecast)} for {epochs} epochs (timed on "
+              f"{min(len(data.X_train), max(256, batch_size or 0))} samples here{'; --patience may stop sooner' if patience else ''})", flush=True)
     best = {"loss": math.inf, "epoch": None, "weights": None}
     seen = {}
 
@@ -580,6 +584,8 @@ def cmd_train(args):
         history, stopped = seen["history"], True
     except TrainingDiverged as error:
         raise RunFailed(f"{_plain(error)} (no model was saved)") from None
+    except ValueError as error:  # data the network cannot take (checked by fit)
+        raise UserError(f"{data.name}: {_plain(error)}") from None
     elapsed = time.monotonic() - started
     if best["weights"] is not None:
         _restore(net, best["weights"])
@@ -596,10 +602,16 @@ def cmd_train(args):
         out = net.predict(data.X_test)
         if data.target_scaling is not None:
             out = data.target_scaling.undo(out)
-        rmse, r2, base = _regression_figures(out, data.y_test)
+        if data.target_scaling is not None:
+            train_mean = data.target_scaling.mean
+        else:
+            train_mean = [math.fsum(col) / len(data.y_train) for col in zip(*data.y_train)]
+        rmse, r2, base, base_r2 = _regression_figures(out, data.y_test, train_mean)
         print(f"test RMSE {_fmt(rmse)}, R^2 {_fmt(r2)} (baseline, predicting the training "
-              f"mean: RMSE {_fmt(base)}, R^2 0)")
-        metrics.update({"test RMSE": rmse, "test R^2": r2, "baseline RMSE (predicting the mean)": base})
+              f"mean: RMSE {_fmt(base)}, R^2 {_fmt(base_r2)})")
+        metrics.update({"test RMSE": rmse, "test R^2": r2,
+                        "baseline RMSE (predicting the training mean)": base,
+                        "baseline R^2": base_r2})
     else:
         result = net.evaluate(data.X_test, data.y_test)
         counts = {}
@@ -653,21 +665,22 @@ def cmd_train(args):
 
 
 def _forecast(net, data, batch_size, epochs):
-    """Seconds ``epochs`` epochs should take: one batch timed on a copy of ``net``."""
+    """Seconds ``epochs`` epochs should take, from one timed epoch of up to 256
+    samples (in batches of ``batch_size``) on a copy of ``net``."""
     import copy
     import time
 
     from barenn.sources import take_rows
 
     n = len(data.X_train)
-    size = min(batch_size or n, n, 256)
+    size = min(n, max(256, batch_size or 0))
     trial = copy.deepcopy(net)
     rows = range(size)
     X = take_rows(data.X_train, rows)
     y = [data.y_train[i] for i in rows]
     started = time.monotonic()
     try:
-        trial.fit(X, y, epochs=1, verbose=0)
+        trial.fit(X, y, epochs=1, verbose=0, batch_size=batch_size)
     except ValueError:
         return None
     per_sample = (time.monotonic() - started) / size
