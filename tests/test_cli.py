@@ -254,3 +254,65 @@ def test_predict_into_a_closed_pipe_stops_quietly(tmp_path):
     reader.stdout.close()
     _, err = reader.communicate(timeout=300)
     assert b"Traceback" not in err
+
+
+def write_idx(folder, kind, images, labels, side=4):
+    import gzip
+    import struct
+
+    names = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+             "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}[kind]
+    pixels = b"".join(bytes(image) for image in images)
+    (folder / (names[0] + ".gz")).write_bytes(
+        gzip.compress(struct.pack(">IIII", 2051, len(images), side, side) + pixels))
+    (folder / names[1]).write_bytes(struct.pack(">II", 2049, len(labels)) + bytes(labels))
+
+
+def test_mnist_layout_trains_on_train_files_and_scores_the_test_files(tmp_path):
+    import random
+
+    rng = random.Random(0)
+
+    def sample(label):  # class 0 lights the top half, class 1 the bottom half
+        return [rng.randint(150, 255) if (i < 8) == (label == 0) else rng.randint(0, 40)
+                for i in range(16)], label
+
+    train = [sample(i % 2) for i in range(60)]
+    test = [sample(i % 2) for i in range(14)]
+    write_idx(tmp_path, "train", [s[0] for s in train], [s[1] for s in train])
+    write_idx(tmp_path, "test", [s[0] for s in test], [s[1] for s in test])
+    result = run("train", "mnist", "--data", str(tmp_path), "--epochs", "3", "--layers", "8",
+                 "--batch-size", "8", "--lr", "0.05")
+    assert result.returncode == 0, result.stderr
+    assert "mnist: 54 training, 6 validation and 14 test samples, 16 features" in result.stdout
+    assert "epoch 3/3" in result.stderr and "epoch 0/" not in result.stderr
+    final = result.stdout.strip().splitlines()[-1]
+    assert final.startswith("test accuracy") and float(final.split()[2]) >= 0.9, final
+    limited = run("train", "mnist", "--data", str(tmp_path), "--epochs", "1", "--limit", "20",
+                  "--test-limit", "5", "--quiet", "--workers", "2", "--batch-size", "4")
+    assert limited.returncode == 0, limited.stderr
+    assert "18 training, 2 validation and 5 test samples" in limited.stdout
+
+
+def test_patience_stops_early_and_keeps_the_best_weights(tmp_path, capsys):
+    import json
+
+    model = tmp_path / "m.json"
+    assert cli.main(["train", "xor", "--epochs", "400", "--patience", "5", "--lr", "0.2",
+                     "--quiet", "--save", str(model)]) == 0
+    out = capsys.readouterr().out
+    line = [l for l in out.splitlines() if l.startswith(("stopped after", "trained"))][0]
+    assert line.startswith("stopped after") and "kept the weights of epoch" in line, out
+    stopped = int(line.split()[2])
+    kept = int(line.split("epoch ")[1].split()[0])
+    assert stopped < 400 and kept == stopped - 5
+    assert json.loads(model.read_text())["epochs_trained"] == stopped
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("BARENN_SLOW_TESTS"),
+                    reason="trains the spiral and sine defaults (about a minute): BARENN_SLOW_TESTS=1")
+def test_the_defaults_reach_the_readme_figures():
+    spiral = run("train", "spiral", "--quiet").stdout.strip().splitlines()[-1]
+    assert float(spiral.split()[2]) >= 0.80, spiral
+    sine = run("train", "sine", "--quiet").stdout.strip().splitlines()[-1]
+    assert float(sine.split()[2].rstrip(",")) ** 2 <= 0.01, sine
