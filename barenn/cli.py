@@ -454,6 +454,7 @@ DEFAULTS = {
 # class): more points make the test figure steadier and a fairer picture of what
 # the network learned.
 BUILTIN_SIZES = {"spiral": {"samples": 300}}
+CSV_LARGE_EPOCHS, CSV_LARGE_PATIENCE = 100, 10  # a CSV file of over 1,000 training rows
 MNIST_TRAIN = 10_000  # training images read by default (--limit): minutes, not an hour
 
 
@@ -529,6 +530,11 @@ def cmd_train(args):
         data = prepare_mnist(args)
     else:
         data = prepare_builtin(args)
+    if args.csv and args.epochs is None and len(data.X_train) > 1000:
+        # many rows: batches of 64 make many updates an epoch, so fewer epochs do
+        settings["epochs"] = CSV_LARGE_EPOCHS
+        if args.patience is None:
+            settings["patience"] = CSV_LARGE_PATIENCE
     n_inputs, n_outputs = len(data.features), data.n_outputs()
     count = _parameter_count(n_inputs, settings["layers"], n_outputs)
     if count > MAX_PARAMETERS:

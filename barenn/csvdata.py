@@ -129,6 +129,14 @@ def read_table(path, owner="read_table"):
                 raise CsvError(f"{owner}: {path} has more than {MAX_SIZE:,} rows")
     except csv.Error as error:
         raise CsvError(f"{owner}: {path}, row {reader.line_num}: not valid CSV ({error})") from None
+    # A trailing delimiter on every line (some exports write one) makes an empty last
+    # column: drop it when the header and every row leave it empty.
+    while (header is not None and len(header) > 1 and not header[-1]
+           and all(not row[-1] for row in rows)):
+        header = header[:-1]
+        rows = [row[:-1] for row in rows]
+    if header is None:
+        raise CsvError(f"{owner}: {path} is empty; it needs a header row and data rows")
     for i, name in enumerate(header):
         if not name:
             raise CsvError(f"{owner}: {path}, row {header_line}: column {i + 1} of the header "
@@ -164,8 +172,8 @@ def _numbers(owner, path, header, rows, numbers, column):
                 raise CsvError(f"{where}: the cell is empty or missing ({cell!r}); "
                                "fill in or drop the rows with missing values")
             if _number_or_none(cell.replace(",", ".")) is not None:
-                raise CsvError(f"{where}: {cell!r} uses a decimal comma; write numbers "
-                               "with a decimal point (1.5)")
+                raise CsvError(f"{where}: {cell!r} has a comma inside a number (a decimal "
+                               "comma or a thousands separator); write numbers as 1500.5")
             try:
                 float(cell)
                 reason = "a number barenn cannot train on (infinite or larger than 1e100)"

@@ -58,6 +58,8 @@ def test_robust_reading_bom_crlf_quotes_blank_lines_semicolons_tabs(tmp_path):
     assert data.X == [[1.5, 2.0], [2.5, 3.0]] and data.classes == ["big, red", "small"]
     semi = write(tmp_path, "a;b;c\n1;2;x\n3;4;y\n", "semi.csv")
     assert load_csv(semi).X == [[1.0, 2.0], [3.0, 4.0]]
+    trailing = write(tmp_path, "a,b,c,\n1,2,x,\n3,4,y,\n", "trailing.csv")
+    assert load_csv(trailing).features == ["a", "b"]
     tabs = write(tmp_path, "a\tb\tc\n1\t2\tx\n3\t4\ty\n", "tabs.tsv")
     assert load_csv(tabs).features == ["a", "b"]
 
@@ -74,7 +76,7 @@ def test_robust_reading_bom_crlf_quotes_blank_lines_semicolons_tabs(tmp_path):
     ("a,b,c\n1,NA,x\n3,4,y\n", "missing ('NA')"),
     ("a,b,c\n1,inf,x\n3,4,y\n", "row 2, column 'b': 'inf' is a number barenn cannot train on"),
     ("a,b,c\n1,1e400,x\n3,4,y\n", "cannot train on"),
-    ("a;b;c\n1,5;2;x\n3;4;y\n", "row 2, column 'a': '1,5' uses a decimal comma"),
+    ("a;b;c\n1,5;2;x\n3;4;y\n", "row 2, column 'a': '1,5' has a comma inside a number"),
     ("a,b,c\n1,2,x\n3,4,\n", "row 3, column 'c': the target is empty or missing"),
     ("a,b,c\n1,2,x\n3,4,x\n", "column 'c': every row has the class 'x'"),
     ("a,b,c\n1,2,0.5\n3,4,0.5\n", "every target is 0.5; there is nothing to learn"),
