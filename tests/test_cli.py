@@ -25,7 +25,8 @@ def test_version():
     assert result.stdout.strip() == f"barenn {barenn.__version__}"
 
 
-@pytest.mark.parametrize("command", ["", "tour", "lessons", "lesson", "check", "train", "predict", "graph"])
+@pytest.mark.parametrize("command", ["", "tour", "lessons", "lesson", "check", "train", "data", "predict",
+                                     "graph", "explore"])
 def test_help_on_every_command(command):
     result = run(*([command] if command else []), "--help")
     assert result.returncode == 0
