@@ -45,7 +45,7 @@ MODULES = [
     "matrix", "layers", "activations", "losses", "optimizers", "network", "autograd",
     "scalar_nn", "check", "compare", "datasets", "realdata", "graph", "progress",
     "accuracy", "bridge", "sources", "saving", "history", "rng", "plot", "explore",
-    "lesson", "checks", "fast.matrix", "fast.parallel", "fast.training", "fast.agreement",
+    "lesson", "checks", "csvdata", "fast.matrix", "fast.parallel", "fast.training", "fast.agreement",
 ]
 
 # Left out of the blind fuzz (see the module docstring): they write files, start
@@ -103,7 +103,8 @@ NAMING_ARGUMENTS = {"owner", "where", "op", "name", "what", "names"}
 
 PATH_PARAMETERS = {"path", "directory"}
 READERS = {"realdata.load_digits", "realdata.load_mnist", "realdata.read_idx_images",
-           "realdata.read_idx_labels", "saving.read_json", "Network.load"}
+           "realdata.read_idx_labels", "saving.read_json", "Network.load",
+           "csvdata.load_csv", "csvdata.read_table", "csvdata.read_columns"}
 PATH_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
 
 
