@@ -110,13 +110,18 @@ def prepare_mnist(args):
     order = list(range(len(images)))
     if len(order) < 10:
         raise UserError(f"mnist: {len(order)} training images are too few (at least 10)")
+    if len(test_images) == 0:
+        raise UserError("mnist: the test files hold no images")
+    if (test_images.rows, test_images.cols) != (images.rows, images.cols):
+        raise UserError(f"mnist: the training images are {images.rows}x{images.cols} but the "
+                        f"test images {test_images.rows}x{test_images.cols}")
     train_idx, val_idx, _, _ = train_test_split(order, order, 0.1, seed=args.seed)
     labels = list(labels)
     return Data("mnist", "classification",
                 images.select(train_idx), [labels[i] for i in train_idx],
                 images.select(val_idx), [labels[i] for i in val_idx],
                 test_images, list(test_labels), [f"pixel {i}" for i in range(images.pixels)],
-                classes=[str(c) for c in range(10)])
+                classes=[str(c) for c in range(max(max(labels), max(test_labels)) + 1)])
 
 
 def prepare_builtin(args):

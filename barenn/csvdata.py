@@ -139,13 +139,20 @@ def read_table(path, owner="read_table"):
         raise CsvError(f"{owner}: {path} is empty; it needs a header row and data rows")
     for i, name in enumerate(header):
         if not name:
+            hint = (" (an unnamed first column is often a row index, as pandas writes by "
+                    "default: drop it, or save with index=False)" if i == 0 else "")
             raise CsvError(f"{owner}: {path}, row {header_line}: column {i + 1} of the header "
-                           "has no name; the first row must name every column")
+                           f"has no name; the first row must name every column{hint}")
         if header.index(name) != i:
             raise CsvError(f"{owner}: {path}, row {header_line}: two columns are named {name!r}")
-    if all(_number_or_none(name) is not None for name in header):
+    numeric = [name for name in header if _number_or_none(name) is not None]
+    if len(numeric) == len(header):
         raise CsvError(f"{owner}: {path}, row {header_line}: the first row holds only numbers; "
                        "it must be a header of column names")
+    if 2 * len(numeric) >= len(header):
+        raise CsvError(f"{owner}: {path}, row {header_line}: the first row looks like data "
+                       f"({', '.join(repr(n) for n in header[:4])}{', ...' if len(header) > 4 else ''}), "
+                       "not column names; add a header row naming every column")
     if not rows:
         raise CsvError(f"{owner}: {path} has a header but no data rows")
     return header, rows, numbers

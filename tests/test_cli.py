@@ -317,3 +317,22 @@ def test_the_defaults_reach_the_readme_figures():
     assert float(spiral.split()[2]) >= 0.80, spiral
     sine = run("train", "sine", "--quiet").stdout.strip().splitlines()[-1]
     assert float(sine.split()[2].rstrip(",")) ** 2 <= 0.01, sine
+
+
+def test_idx_folders_with_other_image_sizes(tmp_path):
+    import random
+
+    rng = random.Random(2)
+    train = [([rng.randint(0, 255) for _ in range(9)], i % 10) for i in range(40)]
+    test = [([rng.randint(0, 255) for _ in range(9)], i % 10) for i in range(6)]
+    write_idx(tmp_path, "train", [s[0] for s in train], [s[1] for s in train], side=3)
+    write_idx(tmp_path, "test", [s[0] for s in test], [s[1] for s in test], side=3)
+    result = run("train", "mnist", "--data", str(tmp_path), "--epochs", "1", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "9 features, 10 classes" in result.stdout
+    other = tmp_path / "other"
+    other.mkdir()
+    write_idx(other, "train", [s[0] for s in train], [s[1] for s in train], side=3)
+    write_idx(other, "test", [[0] * 16], [1], side=4)
+    mismatch = run("train", "mnist", "--data", str(other), "--epochs", "1", "--quiet")
+    assert mismatch.returncode == 2 and "the training images are 3x3 but the test images 4x4" in mismatch.stderr

@@ -83,6 +83,9 @@ def test_robust_reading_bom_crlf_quotes_blank_lines_semicolons_tabs(tmp_path):
     ("a,a,c\n1,2,x\n3,4,y\n", "two columns are named 'a'"),
     ("a,,c\n1,2,x\n3,4,y\n", "column 2 of the header has no name"),
     ("1,2,3\n4,5,6\n", "the first row holds only numbers; it must be a header"),
+    ("5.1,3.5,1.4,Iris-setosa\n4.9,3.0,1.4,Iris-setosa\n", "the first row looks like data"),
+    (",a,b\n0,1,x\n1,2,y\n", "column 1 of the header has no name; the first row must name every "
+                               "column (an unnamed first column is often a row index"),
     ("only\n1\n2\n", "has one column ('only')"),
     ('a,b,c\n1,"2,x\n', "not valid CSV"),
 ])
