@@ -293,8 +293,9 @@ def cmd_train(args):
     print(f"{data.name}: {len(data.X_train)} training, {len(data.X_val)} validation and "
           f"{len(data.X_test)} test samples, {n_inputs} feature{'s' if n_inputs != 1 else ''}, {what}")
     if args.csv:
-        print(f"features (standardized with the training split's mean and std): "
-              + ", ".join(data.features))
+        shown = data.features if len(data.features) <= 12 else data.features[:10] + [
+            f"... ({len(data.features)} in all)"]
+        print("features (standardized with the training split's mean and std): " + ", ".join(shown))
     print(net.summary())
     # Small sets train best a whole set per step; large ones need many steps an epoch.
     batch_size = settings["batch_size"] or (None if len(data.X_train) <= 1000 else 64)
