@@ -6,38 +6,50 @@ Commands::
     lessons              the numbered list of lessons
     lesson N             run one lesson (--step pauses inside it, --quick trains less, --out DIR for pictures)
     check                analytic vs numeric gradients for every part, and engine cross-checks
-    train DATASET        train a network on a built-in dataset; save it, plot it, report it
-    predict MODEL INPUT  one prediction a line for the rows of a CSV file
+    train DATASET|FILE   train a network on a built-in dataset or a CSV file; save, plot, report
+    data DATASET         write a built-in dataset as a CSV file
+    predict MODEL INPUT  one prediction a line (class names or values) for the rows of a CSV file
     graph                draw the computation graph of one neuron (SVG or DOT)
     explore              an HTML page stepping through every number of a few training steps
 
-A mistake in what the user typed (an unknown dataset, a bad number, a missing file)
-prints one plain line and exits with status 2, never a traceback.
+``train`` lives in ``barenn.cli_train``, the argument types and output-path checks
+in ``barenn.cli_args``, reading CSV files in ``barenn.csvdata``.
+
+A mistake in what the user typed or gave as input (an unknown dataset, a bad number,
+a missing or malformed file, a path that cannot be written) prints one plain line and
+exits with status 2; a run that fails (training diverges) one line and status 1;
+never a traceback.
 """
 
 import argparse
 import csv
+import math
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from barenn import __version__
+from barenn.cli_args import (MAX_EPOCHS, RunFailed, UserError, file_name, learning_rate,
+                             layer_sizes, number_in, output_path, plain, positive_int,
+                             seed_number, whole_number, write_or_fail)
+# build_network and load_dataset are re-exported: barenn.cli.build_network(...) builds
+# the network `train` would (the tests use it).
+from barenn.cli_train import (ACTIVATIONS, DATASETS, MNIST_TRAIN, OPTIMIZERS,  # noqa: F401
+                              build_network, cmd_train, load_builtin, load_dataset)
 
-# Lessons live next to the package in a clone (they are scripts to read, not a
-# module to import); an installed wheel has none and says so.
-LESSONS_DIR = Path(__file__).resolve().parent.parent / "lessons"
-
-DATASETS = ("spiral", "vertical", "sine", "sinc", "moons", "xor", "circles", "digits", "mnist")
-REGRESSION = {"sine", "sinc"}
-OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
-ACTIVATIONS = ("relu", "tanh", "sigmoid")
-# The learning rate is left off the charts: it lives on another scale than loss.
-CURVES = ["loss", "val_loss", "accuracy", "val_accuracy"]
+# Lessons are scripts to read, kept at the top of a clone (lessons/); an installed
+# package carries the same files as barenn/lessons (setup.cfg maps them there).
+PACKAGE_DIR = Path(__file__).resolve().parent
+LESSON_PLACES = (PACKAGE_DIR / "lessons", PACKAGE_DIR.parent / "lessons")
 
 
-class UserError(Exception):
-    """A mistake in what the user asked for: reported in one line, exit status 2."""
+def lessons_dir():
+    """The folder of the lesson scripts: the installed package's, else the clone's."""
+    for place in LESSON_PLACES:
+        if place.is_dir() and any(place.glob("[0-9][0-9]_*.py")):
+            return place
+    return None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,13 +61,14 @@ class _Parser(argparse.ArgumentParser):
 
 def lesson_files():
     """The lesson scripts in order: [(number, path), ...]."""
-    if not LESSONS_DIR.is_dir():
+    folder = lessons_dir()
+    if folder is None:
         raise UserError(
-            f"no lessons found at {LESSONS_DIR}: the lessons ship with the source, "
-            f"so run barenn from a clone of the repository"
+            "no lessons found (looked in " + " and ".join(str(p) for p in LESSON_PLACES)
+            + "); reinstall barenn, or run it from a clone of the repository"
         )
     found = []
-    for path in sorted(LESSONS_DIR.glob("[0-9][0-9]_*.py")):
+    for path in sorted(folder.glob("[0-9][0-9]_*.py")):
         found.append((int(path.name[:2]), path))
     return found
 
@@ -85,6 +98,9 @@ def cmd_lesson(args):
         raise UserError(f"there is no lesson {args.number}; the lessons are: {available}")
     extra = (["--step"] if args.step else []) + (["--quick"] if args.quick else [])
     if args.out is not None:
+        if Path(args.out).exists() and not Path(args.out).is_dir():
+            raise UserError(f"--out {args.out}: it is a file; give a folder for the lesson's pictures")
+        output_path("--out", str(Path(args.out) / "picture.svg"), "picture.svg")
         extra += ["--out", args.out]
     return _run_lesson(lessons[args.number], extra)
 
@@ -96,7 +112,7 @@ def cmd_tour(args):
     print("It runs every lesson in its quick form; run one alone (barenn lesson N) for the full one.")
     for i, (number, path) in enumerate(lessons):
         print()
-        print(f"[{i + 1}/{len(lessons)}] python {path.relative_to(LESSONS_DIR.parent)} --quick")
+        print(f"[{i + 1}/{len(lessons)}] python {Path('lessons', path.name)} --quick")
         print(flush=True)
         extra = ["--quick"] + (["--step"] if args.step else [])
         status = _run_lesson(path, extra)
@@ -130,208 +146,129 @@ def cmd_graph(args):
     if args.dot:
         print(to_dot(o))
         return 0
-    path = to_svg(o, args.out)
+    out = output_path("--out", args.out, "graph.svg")
+    write_or_fail("--out", out, lambda: to_svg(o, out))
+    path = out
     print(f"wrote {path}: the graph of o = tanh(x1*w1 + x2*w2 + b) with data and gradients")
     return 0
 
 
-# --- train and predict -------------------------------------------------------------------
+# --- data ------------------------------------------------------------------------------------
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
-    return value
+def cmd_data(args):
+    """Write a built-in dataset as a CSV file: the format ``train FILE.csv`` reads."""
+    out = output_path("--out", args.out or f"{args.name}.csv", f"{args.name}.csv")
+    X, y, kind = load_builtin(args.name, args.seed)
+    features = [f"x{i + 1}" for i in range(len(X[0]))]
+    target = "y" if kind == "regression" else "class"
+    import io
 
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(features + [target])
+    for row, label in zip(X, y):
+        writer.writerow([repr(v) for v in row] + ([repr(v) for v in label] if kind == "regression"
+                                                   else [label]))
+    from barenn._files import atomic_write_text
 
-def _number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")) or value < 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
-    return value
-
-
-def _layer_sizes(text):
-    try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected hidden layer sizes like 64,64, got {text!r}"
-        ) from None
-    if not sizes or any(s < 1 for s in sizes):
-        raise argparse.ArgumentTypeError(f"expected hidden layer sizes >= 1 like 64,64, got {text!r}")
-    return sizes
-
-
-def load_dataset(name, seed, data_dir=None, limit=None):
-    """(X, y, kind) for a built-in dataset; kind is 'classification' or 'regression'."""
-    from barenn import datasets
-
-    if name == "digits":
-        from barenn.realdata import load_digits
-
-        X, y = load_digits()
-    elif name == "mnist":
-        from barenn.realdata import load_mnist
-
-        directory = data_dir or os.environ.get("BARENN_MNIST")
-        if not directory:
-            raise UserError("mnist needs its files: pass --data DIR (or set BARENN_MNIST)")
-        try:
-            images, labels = load_mnist(directory, kind="train", limit=limit or 10000)
-        except (FileNotFoundError, ValueError) as error:
-            raise UserError(str(error)) from None
-        X, y = images.batch(range(len(images))), list(labels)
-    elif name == "sine":  # a clean curve: nothing random to seed
-        X, y = datasets.sine()
-    else:
-        X, y = getattr(datasets, name)(seed=seed)
-    return X, y, "regression" if name in REGRESSION else "classification"
-
-
-def build_network(n_inputs, n_outputs, hidden, activation, kind, optimizer, lr, decay, seed):
-    """A dense network: hidden layers with ``activation``, then the output layer."""
-    from barenn import activations, layers, losses, network, optimizers
-
-    hidden_activation = {"relu": activations.ReLU, "tanh": activations.Tanh,
-                         "sigmoid": activations.Sigmoid}[activation]
-    init = "he" if activation == "relu" else "xavier"
-    stack, width = [], n_inputs
-    for i, size in enumerate(hidden):
-        stack += [layers.Dense(width, size, init=init, seed=seed + i), hidden_activation()]
-        width = size
-    stack.append(layers.Dense(width, n_outputs, init="xavier", seed=seed + len(hidden)))
-    if kind == "regression":
-        stack.append(activations.Linear())
-        loss = losses.MeanSquaredError()
-    else:
-        stack.append(activations.Softmax())
-        loss = losses.CategoricalCrossEntropy()
-    defaults = {"sgd": 1.0, "adagrad": 1.0, "rmsprop": 0.001, "adam": 0.02}
-    make = {"sgd": optimizers.SGD, "adagrad": optimizers.AdaGrad,
-            "rmsprop": optimizers.RMSProp, "adam": optimizers.Adam}[optimizer]
-    opt = make(learning_rate=defaults[optimizer] if lr is None else lr, decay=decay)
-    return network.Network(stack, loss=loss, optimizer=opt)
-
-
-def cmd_train(args):
-    from barenn.datasets import train_test_split
-
-    X, y, kind = load_dataset(args.dataset, args.seed, args.data, args.limit)
-    if kind == "regression":
-        X_train, X_test, y_train, y_test = train_test_split(X, y, 0.2, seed=args.seed)
-        n_outputs = len(y[0])
-    else:
-        X_train, X_test, y_train, y_test = train_test_split(X, y, 0.2, stratify=True, seed=args.seed)
-        n_outputs = max(y) + 1
-    net = build_network(len(X[0]), n_outputs, args.layers, args.activation, kind,
-                        args.optimizer, args.lr, args.decay, args.seed)
-    features = len(X[0])
-    print(f"{args.dataset}: {len(X_train)} training and {len(X_test)} test samples, "
-          f"{features} feature{'s' if features != 1 else ''}")
-    print(net.summary())
-    # Small sets train best a whole set per step; large ones need many steps an epoch.
-    batch_size = args.batch_size or (None if len(X_train) <= 1000 else 64)
-    history = net.fit(X_train, y_train, epochs=args.epochs, batch_size=batch_size,
-                      validation=(X_test, y_test), seed=args.seed,
-                      every=max(1, args.epochs // 10), verbose=0 if args.quiet else 1)
-    result = net.evaluate(X_test, y_test)
-    if kind == "regression":
-        print(f"test loss (mean squared error) {result.loss:.4f}")
-    else:
-        print(f"test loss {result.loss:.4f}, test accuracy {result.accuracy:.4f}")
-    if args.save:
-        net.save(args.save)
-        print(f"saved the model to {args.save}")
-    if args.plot:
-        if kind == "classification" and len(X[0]) == 2:
-            from barenn.plot import scatter_svg
-
-            scatter_svg(X_test, y_test, path=args.plot, predict=net.predict_classes,
-                        title=f"{args.dataset}: test points and decision regions")
-        else:
-            history.plot(args.plot, names=CURVES)
-        print(f"wrote {args.plot}")
-    if args.report:
-        from barenn.plot import history_series, html_report, line_chart_svg
-
-        metrics = {"epochs": args.epochs, "training samples": len(X_train),
-                   "test samples": len(X_test), "test loss": round(result.loss, 6)}
-        if kind == "classification":
-            metrics["test accuracy"] = round(result.accuracy, 6)
-        html_report(
-            f"barenn: training on {args.dataset}",
-            [("Learning curves", line_chart_svg(history_series(history, names=CURVES),
-                                                 title="loss and accuracy")),
-             ("Final metrics", metrics),
-             ("Network", net.summary())],
-            path=args.report,
-        )
-        print(f"wrote {args.report}")
+    write_or_fail("--out", out, lambda: atomic_write_text(out, buffer.getvalue(), owner="data"))
+    print(f"wrote {out}: {len(X)} rows, columns {', '.join(features + [target])}")
     return 0
 
 
-def _read_csv_rows(path):
+# --- predict ---------------------------------------------------------------------------------
+
+def _load_model(path, option="MODEL"):
+    from barenn.network import Network
+
+    if not path:
+        raise UserError(f"{option}: empty file name")
+    if not os.path.exists(path):
+        raise UserError(f"model file not found: {path}")
     try:
-        with open(path, newline="", encoding="utf-8") as f:
-            raw = [r for r in csv.reader(f) if r and any(cell.strip() for cell in r)]
-    except FileNotFoundError:
-        raise UserError(f"input file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read {path}: {error}") from None
-    rows = []
-    for line, r in enumerate(raw, start=1):
+        return Network.load(path)
+    except (OSError, ValueError) as error:
+        raise UserError(plain(error).replace("Network.load: ", "")) from None
+
+
+def _read_number_rows(path):
+    """Rows of bare numbers (an optional header row is skipped): for models saved
+    without feature names."""
+    from barenn.csvdata import CsvError, read_table
+
+    rows, numbers = [], []
+    try:
+        header, table, lines = read_table(path, "predict")
+    except CsvError as error:
+        if "only numbers" not in str(error):
+            raise UserError(plain(error).replace("predict: ", "")) from None
+        # no header: every line is data
+        from barenn.csvdata import _delimiter
+
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            text = f.read()
+        delimiter = _delimiter(text.lstrip("\r\n").splitlines()[0])
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f, delimiter=delimiter, skipinitialspace=True)
+            table, lines = [], []
+            for row in reader:
+                if row and any(c.strip() for c in row):
+                    table.append([c.strip() for c in row])
+                    lines.append(reader.line_num)
+    for row, line in zip(table, lines):
         try:
-            rows.append([float(cell) for cell in r])
+            values = [float(cell) for cell in row]
         except ValueError:
-            if line == 1:  # a header row
-                continue
-            raise UserError(f"{path}, row {line}: expected numbers separated by commas, got {r}") from None
-    if not rows:
-        raise UserError(f"{path} holds no rows of numbers")
-    return rows
+            raise UserError(f"{path}, row {line}: expected numbers separated by commas, got {row}") from None
+        if not all(math.isfinite(v) for v in values):
+            raise UserError(f"{path}, row {line}: NaN or infinity is not an input")
+        rows.append(values)
+        numbers.append(line)
+    return rows, numbers
 
 
 def cmd_predict(args):
-    if not os.path.exists(args.model):
-        raise UserError(f"model file not found: {args.model}")
-    from barenn.network import Network
+    from barenn import csvdata
 
-    try:
-        net = Network.load(args.model)
-    except ValueError as error:
-        raise UserError(str(error)) from None
-    rows = _read_csv_rows(args.input)
-    widths = {len(r) for r in rows}
-    expected = net.input_size() if hasattr(net, "input_size") else None
-    if len(widths) != 1 or (expected is not None and widths != {expected}):
-        raise UserError(
-            f"{args.input}: every row needs {expected if expected is not None else 'the same number of'} "
-            f"values, found rows of {sorted(widths)}"
-        )
-    if net.is_classifier():
-        for label in net.predict_classes(rows):
-            print(label)
+    net = _load_model(args.model)
+    out = output_path("--out", args.out, "predictions.csv", folder_ok=True) if args.out is not None else None
+    record = getattr(net, "preprocessing", None)
+    if record is not None:
+        try:
+            rows, _ = csvdata.read_columns(args.input, record["features"], owner="predict")
+        except csvdata.CsvError as error:
+            raise UserError(plain(error).replace("predict: ", "")) from None
+        name = record["target"]
     else:
-        for out in net.predict(rows):
-            print(",".join(repr(v) for v in out))
+        rows, _ = _read_number_rows(args.input)
+        widths = {len(r) for r in rows}
+        expected = net.input_size()
+        if widths != {expected}:
+            raise UserError(f"{args.input}: every row needs {expected} values, found rows of "
+                            f"{sorted(widths)}")
+        name = "class" if net.is_classifier() else "prediction"
+    answers = csvdata.predict_rows(net, rows)
+    lines = [",".join(repr(v) for v in a) if isinstance(a, list) else
+             (repr(a) if isinstance(a, float) else str(a)) for a in answers]
+    if out:
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([name])
+        for answer in answers:
+            writer.writerow(answer if isinstance(answer, list) else [answer])
+        from barenn._files import atomic_write_text
+
+        write_or_fail("--out", out, lambda: atomic_write_text(out, buffer.getvalue(), owner="predict"))
+        print(f"wrote {len(lines)} predictions of {name!r} to {out}")
+    else:
+        for line in lines:
+            print(line)
     return 0
 
 
 # --- explore ------------------------------------------------------------------------------
-
-def _learning_rate(text):
-    value = _number(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
-    return value
-
 
 def cmd_explore(args):
     from barenn import explore
@@ -358,14 +295,12 @@ def cmd_explore(args):
         data = explore.explore_data(net, X, y, steps=args.steps, learning_rate=args.lr)
     except ValueError as error:
         raise UserError(str(error).replace("sample_batch: ", "").replace("explore_data: ", "")) from None
-    out = Path(args.out)
-    if out.is_dir():
-        out = out / name
+    out = output_path("--out", args.out, name)
     try:
         explore.write_page(out, data, title=f"barenn explore: {args.steps} training "
                            f"step{'s' if args.steps != 1 else ''} of {args.model or 'a 2-3-2 classifier'}")
-    except OSError as error:
-        raise UserError(f"cannot write {out}: {error.strerror or error}") from None
+    except (OSError, ValueError) as error:
+        raise UserError(f"--out: cannot write {out}: {plain(error)}") from None
     print(f"wrote {out}: {args.steps} step{'s' if args.steps != 1 else ''} of forward, loss, "
           f"backward and update on {len(X)} samples; open it in a browser")
     return 0
@@ -387,10 +322,10 @@ def make_parser():
     p.set_defaults(run=cmd_lessons)
 
     p = sub.add_parser("lesson", help="run one lesson")
-    p.add_argument("number", type=_positive_int, help="the lesson number, e.g. 3")
+    p.add_argument("number", type=positive_int, help="the lesson number, e.g. 3")
     p.add_argument("--step", action="store_true", help="pause for Enter between steps")
     p.add_argument("--quick", action="store_true", help="train for fewer epochs")
-    p.add_argument("--out", metavar="DIR",
+    p.add_argument("--out", metavar="DIR", type=file_name,
                    help="where a lesson that draws pictures writes them (default ./barenn-out/)")
     p.set_defaults(run=cmd_lesson)
 
@@ -398,43 +333,71 @@ def make_parser():
     p.add_argument("--seed", type=int, default=0, help="seed of the random test inputs")
     p.set_defaults(run=cmd_check)
 
-    p = sub.add_parser("train", help="train a network on a built-in dataset")
-    p.add_argument("dataset", choices=DATASETS, metavar="DATASET", help=", ".join(DATASETS))
-    p.add_argument("--layers", type=_layer_sizes, default=[64], help="hidden layer sizes (default 64)")
+    p = sub.add_parser("train", help="train a network on a built-in dataset or a CSV file")
+    p.add_argument("dataset", metavar="DATASET|FILE.csv",
+                   help="a built-in dataset (" + ", ".join(DATASETS) + ") or a CSV file with a header row")
+    p.add_argument("--target", metavar="COLUMN", help="CSV: the column to predict (default: the last)")
+    p.add_argument("--task", choices=("classification", "regression"),
+                   help="CSV: override the guess (text or few whole numbers: classes; else regression)")
+    p.add_argument("--layers", type=layer_sizes, default=None, help="hidden layer sizes, e.g. 64,64 "
+                   "(default per dataset)")
     p.add_argument("--activation", choices=ACTIVATIONS, default="relu")
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
-    p.add_argument("--lr", type=_number, default=None, help="learning rate (default per optimizer)")
-    p.add_argument("--decay", type=_number, default=0.0, help="learning-rate decay")
-    p.add_argument("--epochs", type=_positive_int, default=200)
-    p.add_argument("--batch-size", type=_positive_int, default=None,
+    p.add_argument("--lr", type=learning_rate, default=None, help="learning rate (default per dataset)")
+    p.add_argument("--decay", type=number_in(0, 1e6), default=0.0, help="learning-rate decay")
+    p.add_argument("--epochs", type=whole_number(1, MAX_EPOCHS), default=None, help="default per dataset")
+    p.add_argument("--patience", type=whole_number(1, MAX_EPOCHS), default=None,
+                   help="stop when the validation loss has not improved for N epochs and keep the "
+                   "best weights (default: off; 50 for a CSV file)")
+    p.add_argument("--batch-size", type=whole_number(1, 10 ** 8), default=None,
                    help="default: the whole set up to 1000 samples, else 64")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--data", help="directory of the MNIST files (mnist only)")
-    p.add_argument("--limit", type=_positive_int, default=None, help="use at most this many MNIST images")
-    p.add_argument("--save", metavar="MODEL.json", help="save the trained model as JSON")
-    p.add_argument("--plot", metavar="OUT.svg", help="draw decision regions (2-D data) or learning curves")
-    p.add_argument("--report", metavar="OUT.html", help="write a one-page HTML training report")
+    p.add_argument("--workers", type=whole_number(1, 64), default=1,
+                   help="processes sharing each batch (default 1)")
+    p.add_argument("--seed", type=seed_number, default=0)
+    p.add_argument("--data", metavar="DIR", type=file_name,
+                   help="mnist: the folder of the four IDX files (or set BARENN_MNIST)")
+    p.add_argument("--limit", type=whole_number(1, 10 ** 8), default=None,
+                   help=f"mnist: training images to read (default {MNIST_TRAIN:,})")
+    p.add_argument("--test-limit", type=whole_number(1, 10 ** 8), default=None,
+                   help="mnist: test images to score (default: all of the test file)")
+    p.add_argument("--save", metavar="MODEL.json", type=file_name, help="save the trained model as JSON "
+                   "(its folder must exist)")
+    p.add_argument("--plot", metavar="OUT.svg", type=file_name,
+                   help="draw decision regions (2-D data) or learning curves; a folder gets DATASET-seedN.svg")
+    p.add_argument("--report", metavar="OUT.html", type=file_name,
+                   help="write a one-page HTML training report; a folder gets DATASET-seedN.html")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(run=cmd_train)
+
+    p = sub.add_parser("data", help="write a built-in dataset as a CSV file (what train FILE.csv reads)")
+    p.add_argument("name", choices=[d for d in DATASETS if d != "mnist"], metavar="DATASET",
+                   help=", ".join(d for d in DATASETS if d != "mnist"))
+    p.add_argument("--out", metavar="FILE.csv", type=file_name,
+                   help="where to write it, or a folder (default DATASET.csv)")
+    p.add_argument("--seed", type=seed_number, default=0)
+    p.set_defaults(run=cmd_data)
 
     p = sub.add_parser("predict", help="predict the rows of a CSV file with a saved model")
     p.add_argument("model", metavar="MODEL.json")
     p.add_argument("input", metavar="INPUT.csv")
+    p.add_argument("--out", metavar="PREDICTIONS.csv", type=file_name,
+                   help="write the predictions as a one-column CSV instead of printing them")
     p.set_defaults(run=cmd_predict)
 
     p = sub.add_parser("graph", help="draw the computation graph of one neuron")
-    p.add_argument("--out", default="graph.svg", help="where to write the SVG (default graph.svg)")
+    p.add_argument("--out", default="graph.svg", type=file_name,
+                   help="where to write the SVG, or a folder (default graph.svg)")
     p.add_argument("--dot", action="store_true", help="print Graphviz DOT text instead")
     p.set_defaults(run=cmd_graph)
 
     p = sub.add_parser("explore", help="an HTML page that steps through forward, backward and update")
     p.add_argument("--model", metavar="MODEL.json", help="a saved model of at most 100 parameters "
                    "(default: a 2-3-2 classifier)")
-    p.add_argument("--steps", type=_positive_int, default=3, help="training steps to show (default 3, at most 20)")
-    p.add_argument("--samples", type=_positive_int, default=4, help="samples in the batch (default 4, at most 64)")
-    p.add_argument("--out", default="explore.html", help="the page to write, or a directory (default explore.html)")
+    p.add_argument("--steps", type=positive_int, default=3, help="training steps to show (default 3, at most 20)")
+    p.add_argument("--samples", type=positive_int, default=4, help="samples in the batch (default 4, at most 64)")
+    p.add_argument("--out", default="explore.html", type=file_name, help="the page to write, or a directory (default explore.html)")
     p.add_argument("--seed", type=int, default=0, help="seed of the weights and the samples")
-    p.add_argument("--lr", type=_learning_rate, default=0.5, help="SGD learning rate (default 0.5)")
+    p.add_argument("--lr", type=learning_rate, default=0.5, help="SGD learning rate (default 0.5)")
     p.set_defaults(run=cmd_explore)
     return parser
 
@@ -450,9 +413,18 @@ def main(argv=None):
     except UserError as error:
         print(f"barenn: {error}", file=sys.stderr)
         return 2
+    except RunFailed as error:
+        print(f"barenn: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("barenn: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`barenn predict ... | head`): stop quietly
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from barenn.layers import Dense
 from barenn.losses import (BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError,
                            SoftmaxCrossEntropy)
 from barenn.optimizers import SGD
+from barenn.sources import check_data
 
 __all__ = ["MAX_PARAMETERS", "MAX_STEPS", "default_network", "sample_batch",
            "explore_data", "render_page", "write_page"]
@@ -52,6 +53,7 @@ def default_network(seed=0):
     """The 2-3-2 classifier: Dense(2, 3), Tanh, Dense(3, 2), Softmax, cross-entropy."""
     from barenn.network import Network
 
+    check_int("default_network", "seed", seed, high=None)
     return Network([Dense(2, 3, init="xavier", seed=seed), Tanh(),
                     Dense(3, 2, init="xavier", seed=seed + 1), Softmax()],
                    loss=CategoricalCrossEntropy())
@@ -67,6 +69,7 @@ def sample_batch(network, samples=4, seed=0):
     from barenn import datasets
 
     samples = check_int("sample_batch", "samples", samples, low=1, high=64)
+    check_int("sample_batch", "seed", seed, high=None)
     stages, loss = _parts("sample_batch", network)
     n_in, n_out = stages[0][0].n_inputs, stages[-1][0].n_neurons
     rng = random.Random(seed)
@@ -221,6 +224,8 @@ def explore_data(network, X, y, steps=3, learning_rate=0.5):
     the order in which the page shows them.
     """
     where = "explore_data"
+    input_size = getattr(network, "input_size", None)
+    check_data(where, X, y, features=input_size() if callable(input_size) else None)
     steps = check_int(where, "steps", steps, low=1, high=MAX_STEPS)
     learning_rate = check_number(where, "learning_rate", learning_rate, low=0, low_open=True)
     check_type(where, "X", X, (list, tuple), "a list of rows, one per sample")
@@ -437,6 +442,8 @@ def _diagram(layers):
 
 def render_page(data, title="barenn explore"):
     """The whole HTML page (a str) for ``explore_data``'s result."""
+    check_type("render_page", "title", title, str, "a str")
+    check_type("render_page", "data", data, dict, "explore_data()'s result")
     payload = json.dumps(data, allow_nan=False, ensure_ascii=False).replace("</", "<\\/")
     template = TEMPLATE.read_text(encoding="utf-8")
     return (template.replace("{{TITLE}}", html.escape(title))

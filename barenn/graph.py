@@ -188,8 +188,10 @@ def to_svg(root, path=None):
                 f'{x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}" marker-end="url(#arrow)"/>')
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-        f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="monospace" font-size="{_FONT_SIZE}">',
+        # width 100 % with a viewBox: the picture shrinks to the window, never wider
+        # than its natural size (max-width), and keeps its proportions.
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'style="max-width: {width:.0f}px; height: auto" font-family="monospace" font-size="{_FONT_SIZE}">',
         "<title>computation graph</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',

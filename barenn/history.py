@@ -103,6 +103,11 @@ class History:
         return line_chart_svg(self.series(names), path=path, title=title, x_label="epoch",
                               log_y=log_y)
 
+    def _repr_html_(self):  # a notebook shows the loss curves (barenn.plot.history_html)
+        from barenn.plot import history_html
+
+        return history_html(self)
+
     def chart(self, names=None, width=None, height=15):
         """The same curves drawn with Unicode characters for the terminal (a string)."""
         from barenn.plot import terminal_chart

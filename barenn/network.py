@@ -168,6 +168,11 @@ class Network:
         text += [f"loss: {loss}", f"accuracy: {self.accuracy_kind}", f"optimizer: {self.optimizer!r}"]
         return "\n".join(text)
 
+    def _repr_html_(self):  # a notebook shows the summary table (barenn.plot.network_html)
+        from barenn.plot import network_html
+
+        return network_html(self)
+
     def __repr__(self):
         return (f"Network([{', '.join(repr(layer) for layer in self.layers)}], "
                 f"loss={self.loss!r}, optimizer={self.optimizer!r})")

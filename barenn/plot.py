@@ -136,18 +136,18 @@ def _tick_labels(ticks, step):
 def _log_ticks(low, high, pixels):
     """Ticks for a logarithmic axis over positive [low, high] drawn ``pixels`` tall.
 
-    Tries 1 x 10^k, then 1, 2, 5 x 10^k, then 1..9 x 10^k and keeps the richest set
-    whose neighbouring labels stay at least 20 pixels apart. Returns (ticks, labels).
+    Every decade (1 x 10^k) inside the range gets a tick; when they are too close
+    for a label each, only every n-th decade is labelled. With room to spare the
+    richer sets 1, 2, 5 x 10^k and then 1..9 x 10^k are used, keeping neighbouring
+    labels at least 20 pixels apart. Returns (ticks, labels).
     """
     log_low, log_high = math.log10(low), math.log10(high)
-    per_decade = pixels / (log_high - log_low)
+    per_decade = pixels / max(log_high - log_low, 1e-12)
     every = max(1, math.ceil(20 * 2.5 / per_decade))  # decades between labelled ticks
 
-    def ticks_for(mantissas, every=1):
+    def ticks_for(mantissas):
         ticks = []
         for exponent in range(math.floor(log_low), math.ceil(log_high) + 1):
-            if exponent % every:
-                continue
             for m in mantissas:
                 value = float(f"{m}e{exponent}")  # exact decimal, unlike m * 10.0 ** exponent
                 if low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
@@ -157,14 +157,16 @@ def _log_ticks(low, high, pixels):
     def min_gap(ticks):
         return min(math.log10(b / a) * per_decade for a, b in zip(ticks, ticks[1:]))
 
-    best = ticks_for((1,), every)
+    best = ticks_for((1,))
+    labels = [_format_general(t) if round(math.log10(t)) % every == 0 else "" for t in best]
     for mantissas in ((1, 2, 5), range(1, 10)):
         richer = ticks_for(mantissas)
         if len(richer) > len(best) and (len(richer) < 2 or min_gap(richer) >= 20):
-            best = richer
+            best, labels = richer, [_format_general(t) for t in richer]
     if len(best) < 2:  # a narrow range with no round values inside: linear ticks
         best = [t for t in nice_ticks(low, high, max(2, int(pixels // 55)))[0] if t > 0]
-    return best, [_format_general(t) for t in best]
+        labels = [_format_general(t) for t in best]
+    return best, labels
 
 
 def _scale(low, high, start, end, log=False):
@@ -200,9 +202,13 @@ def _text(x, y, content, anchor="start", size=None, weight=None, fill="#222", ex
 
 
 def _svg_document(width, height, title, body):
+    # width 100 % and a viewBox: the picture scales with the window (or the page's
+    # column) and keeps its proportions; max-width keeps a small chart from being
+    # blown up on a wide screen.
     header = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_px(width)}" height="{_px(height)}" '
-        f'viewBox="0 0 {_px(width)} {_px(height)}" font-family="Helvetica, Arial, sans-serif" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" '
+        f'viewBox="0 0 {_px(width)} {_px(height)}" style="max-width: {_px(width)}px; height: auto" '
+        f'font-family="Helvetica, Arial, sans-serif" '
         f'font-size="{FONT_SIZE}" fill="#222" role="img">'
     )
     parts = [header]
@@ -344,6 +350,14 @@ def _series_points(series, caller):
     return result
 
 
+def _common_label(names):
+    """A y-axis label for curves named ``names``: "loss" for loss and val_loss, ..."""
+    for word in ("loss", "accuracy", "learning_rate"):
+        if names and all(word in str(name) for name in names):
+            return word.replace("_", " ")
+    return str(names[0]) if len(set(names)) == 1 else "value"
+
+
 def line_chart_svg(series, path=None, title="", x_label="epoch", y_label="",
                    width=640, height=400, log_y=False):
     """Draw one or more curves as an SVG line chart; return the SVG text.
@@ -361,6 +375,8 @@ def line_chart_svg(series, path=None, title="", x_label="epoch", y_label="",
     _check_picture("line_chart_svg", width, height, title, x_label, y_label)
     check_bool("line_chart_svg", "log_y", log_y)
     named_runs = _series_points(series, "line_chart_svg")
+    if not y_label:  # every axis gets a label: what the curves have in common
+        y_label = _common_label([name for name, _ in named_runs])
     if log_y:  # a logarithm needs positive values: split runs where they are not
         positive = []
         for name, runs in named_runs:
@@ -584,7 +600,7 @@ def _lighten(colour, amount):
 
 
 def scatter_svg(X, y, path=None, predict=None, resolution=80, title="", x_label="x1", y_label="x2",
-                width=560, height=480, class_names=None):
+                width=560, height=480, class_names=None, marked=None):
     """Plot 2-D points coloured by class; shade decision regions when ``predict`` is given.
 
     X: n x 2 matrix (list of [x1, x2] rows). y: n class indices (ints, or n x 1 rows).
@@ -592,6 +608,8 @@ def scatter_svg(X, y, path=None, predict=None, resolution=80, title="", x_label=
         index per row; it is called once on a ``resolution`` x ``resolution`` grid of
         cell centres and each cell is filled with a light version of its class colour.
     class_names: optional labels for the legend (default "class 0", "class 1", ...).
+    marked: optional indices of samples (rows of X) to draw with a dark ring around
+        them, e.g. the ones a network gets wrong.
     Returns the SVG text (and writes it to ``path`` when given).
     """
     caller = "scatter_svg"
@@ -613,6 +631,15 @@ def scatter_svg(X, y, path=None, predict=None, resolution=80, title="", x_label=
     if len(y) != len(X):
         raise ValueError(f"{caller}: X has {len(X)} rows but y has {len(y)} labels")
     labels = [_class_index(v, caller, f"y[{i}]") for i, v in enumerate(y)]
+    rings = []
+    if marked is not None:
+        check_type(caller, "marked", marked, (list, tuple, range, set, frozenset),
+                   "a list of sample indices (rows of X)")
+        for index in marked:
+            if isinstance(index, bool) or not isinstance(index, int) or not -len(X) <= index < len(X):
+                raise ValueError(f"{caller}: marked must hold indices of rows of X (0..{len(X) - 1}), "
+                                 f"got {describe(index)}")
+            rings.append(index % len(X))
 
     x_low, x_high = _widen(min(r[0] for r in X), max(r[0] for r in X))
     y_low, y_high = _widen(min(r[1] for r in X), max(r[1] for r in X))
@@ -632,6 +659,7 @@ def scatter_svg(X, y, path=None, predict=None, resolution=80, title="", x_label=
 
     classes = sorted(set(labels) | set(regions or ()))
     if class_names is not None:
+        check_type(caller, "class_names", class_names, (list, tuple), "a list of class names")
         if len(class_names) <= classes[-1]:
             raise ValueError(f"{caller}: {len(class_names)} class_names for class indices up to {classes[-1]}")
         names = [str(class_names[c]) for c in classes]
@@ -684,6 +712,12 @@ def scatter_svg(X, y, path=None, predict=None, resolution=80, title="", x_label=
     for (a, b), c in zip(X, labels):
         body.append(f'<circle cx="{_px(x_map(a))}" cy="{_px(y_map(b))}" r="3.5" fill="{colour_of[c]}"/>')
     body.append("</g>")
+    if rings:
+        body.append('<g class="marked" fill="none" stroke="#111" stroke-width="1.5">')
+        for index in sorted(set(rings)):
+            a, b = X[index]
+            body.append(f'<circle cx="{_px(x_map(a))}" cy="{_px(y_map(b))}" r="7"/>')
+        body.append("</g>")
     origin = (right + 16, top + 10) if side_width else (left, height - below_height + 6)
     body += _legend(names, [colour_of[c] for c in classes], origin, positions, kind="box")
     return _finish(_svg_document(width, height, title, body), path)
@@ -742,6 +776,8 @@ def digits_grid_svg(images, true_labels=None, predicted_labels=None, side=None, 
         flat.append((pixels, image_side))
     side = flat[0][1]
     for name, labels in (("true_labels", true_labels), ("predicted_labels", predicted_labels)):
+        if labels is not None:
+            check_type(caller, name, labels, (list, tuple), "a list with one label per image")
         if labels is not None and len(labels) != len(images):
             raise ValueError(f"{caller}: {len(images)} images but {len(labels)} {name}")
 
@@ -837,8 +873,9 @@ svg { max-width: 100%; height: auto; }
 
 
 def _metric_text(value):
+    """A number to 4 significant digits (0.566667 -> 0.5667); whole numbers as they are."""
     if _is_number(value) and not float(value).is_integer():
-        return f"{value:.6g}"
+        return f"{value:.4g}"
     return str(value)
 
 
@@ -871,6 +908,8 @@ def html_report(title, sections, path=None):
         escaped), or a list of these. Headings and text are HTML-escaped.
     The page has no external files or scripts, and is also well-formed XML.
     """
+    check_type("html_report", "sections", sections, (list, tuple, dict),
+               "a list of (heading, content) pairs or a dict heading -> content")
     items = list(sections.items()) if isinstance(sections, dict) else list(sections)
     parts = [
         "<!DOCTYPE html>",
@@ -916,6 +955,9 @@ def history_series(history, names=None):
         source = history.history
     else:
         source = {name: getattr(history, name) for name in HISTORY_FIELDS if hasattr(history, name)}
+        if not source:
+            raise TypeError(f"history_series: history must be a dict of lists or a History, "
+                            f"got {describe(history)}")
     if isinstance(source, list):  # one dict per epoch -> one list per field
         by_field = {}
         for index, epoch in enumerate(source):
@@ -927,6 +969,11 @@ def history_series(history, names=None):
                 column.extend([None] * (index - len(column)))
                 column.append(value)
         source = by_field
+    if names is not None:
+        check_type("history_series", "names", names, (list, tuple), "a list of field names")
+    if not isinstance(source, dict):
+        raise TypeError(f"history_series: history must be a dict of lists or a History, "
+                        f"got {describe(history)}")
     wanted = list(names) if names is not None else list(source)
     series = {}
     for name in wanted:
@@ -937,3 +984,31 @@ def history_series(history, names=None):
         looked = ", ".join(wanted) if wanted else ", ".join(HISTORY_FIELDS)
         raise ValueError(f"history_series: nothing to plot (no non-empty list among: {looked})")
     return series
+
+
+# --------------------------------------------------------------------------- notebooks
+
+def history_html(history):
+    """HTML showing a training History in a notebook (``History._repr_html_``): the
+    training and validation loss over the epochs, and the last epoch's figures."""
+    epochs = getattr(history, "epoch", None)
+    if not isinstance(epochs, list):
+        raise TypeError(f"history_html: history must be a History, got {describe(history)}")
+    if not epochs:
+        return "<p>History (no epochs yet)</p>"
+    x = [e + 1 for e in epochs]
+    series = {"training loss": list(zip(x, history.loss))}
+    if history.val_loss:
+        series["validation loss"] = list(zip(x, history.val_loss))
+    chart = line_chart_svg(series, title=f"training history: {len(epochs)} epochs",
+                           x_label="epoch", y_label="loss", width=480, height=300)
+    return chart + _section_html({name.replace("val_", "validation ").replace("_", " "): value
+                                  for name, value in history.last().items()})
+
+
+def network_html(network):
+    """HTML showing a Network in a notebook (``Network._repr_html_``): its summary table."""
+    summary = getattr(network, "summary", None)
+    if not callable(summary):
+        raise TypeError(f"network_html: network must be a Network, got {describe(network)}")
+    return f"<pre>{html.escape(summary())}</pre>"

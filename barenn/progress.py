@@ -158,7 +158,7 @@ class Progress:
         check_int("Progress.line", "epoch", epoch, low=0, high=None)
         _check_figures("Progress.line", loss=loss, accuracy=accuracy, learning_rate=learning_rate,
                        val_loss=val_loss, val_accuracy=val_accuracy)
-        parts = [f"epoch {epoch}/{self.last_epoch}", f"loss {_metric(loss)}",
+        parts = [f"epoch {epoch + 1}/{self.last_epoch + 1}", f"loss {_metric(loss)}",
                  f"acc {_metric(accuracy, 3)}"]
         if learning_rate is not None:
             parts.append(f"lr {learning_rate:.4g}")
@@ -189,7 +189,7 @@ class Progress:
             speed = f"{rate:.1f} epochs/s"
         else:
             speed = f"{1 / rate:.1f} s/epoch"
-        head = f"epoch {epoch}/{self.last_epoch} batch {batch}/{self.batches}"
+        head = f"epoch {epoch + 1}/{self.last_epoch + 1} batch {batch}/{self.batches}"
         tail = (f"loss {_metric(s['loss'])} acc {_metric(s['accuracy'], 3)}  {speed}  "
                 f"{format_duration(left)} left")
         line = f"{head} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {tail}"

@@ -9,7 +9,14 @@ A saved network is one JSON object (never pickle: a model file is data, not code
      "loss": "CategoricalCrossEntropy",
      "accuracy": {"kind": "categorical", "precision_divisor": 250, "precision": null},
      "fuse": true, "epochs_trained": 10,
-     "optimizer": {"type": "Adam", "settings": {...}, "iterations": 10, "state": [...]}}
+     "optimizer": {"type": "Adam", "settings": {...}, "iterations": 10, "state": [...]},
+     "preprocessing": {"features": ["x1", ...], "scaling": {"mean": [...], "std": [...]},
+                       "target": "species", "classes": ["setosa", ...], "target_scaling": null}}
+
+"preprocessing" is there only for a model trained from a CSV file
+(``barenn.csvdata``): the feature names and standardization that ``predict`` applies
+again, and the class names (or a regression target's scaling). Files without it
+load as before.
 
 Floats are written with ``repr`` precision, so a loaded network predicts exactly
 what the saved one did. ``Network.save``/``Network.load`` (and ``to_dict``/
@@ -38,7 +45,7 @@ from barenn.rng import NumpyLegacy
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "LAYER_TYPES", "LOSS_TYPES", "LoadError",
            "layer_to_dict", "layer_from_dict", "type_name", "write_json", "read_json",
-           "network_to_dict", "network_from_dict"]
+           "network_to_dict", "network_from_dict", "preprocessing_from_dict"]
 
 FORMAT = "barenn.network"
 FORMAT_VERSION = 1
@@ -218,7 +225,58 @@ def network_to_dict(network, include_optimizer=True):
         if not include_optimizer:
             state = {"type": state["type"], "settings": state["settings"]}
         data["optimizer"] = state
+    record = getattr(network, "preprocessing", None)
+    if record is not None:
+        data["preprocessing"] = record
     return data
+
+
+def _numbers_list(what, values, length):
+    if not isinstance(values, list) or len(values) != length:
+        raise LoadError(f"preprocessing: {what} must be a list of {length} numbers")
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise LoadError(f"preprocessing: {what} holds {v!r}, not a finite number")
+    return [float(v) for v in values]
+
+
+def _scaling_from(what, entry, length):
+    if not isinstance(entry, dict):
+        raise LoadError(f"preprocessing: {what} must be a dict with mean and std")
+    mean = _numbers_list(f"{what} mean", entry.get("mean"), length)
+    std = _numbers_list(f"{what} std", entry.get("std"), length)
+    if any(s <= 0 for s in std):
+        raise LoadError(f"preprocessing: {what} std must hold numbers > 0")
+    return {"mean": mean, "std": std}
+
+
+def preprocessing_from_dict(record, network):
+    """The checked "preprocessing" record of a saved model (see the module docstring)."""
+    if not all(callable(getattr(network, name, None))
+               for name in ("input_size", "output_size", "is_classifier")):
+        raise TypeError(f"preprocessing_from_dict: network must be a Network, got {describe(network)}")
+    if not isinstance(record, dict):
+        raise LoadError(f"preprocessing: the record must be a dict, got {describe(record)}")
+    features = record.get("features")
+    n_in, n_out = network.input_size(), network.output_size()
+    if (not isinstance(features, list) or not all(isinstance(f, str) for f in features)
+            or len(features) != n_in):
+        raise LoadError(f"preprocessing: features must be a list of {n_in} column names")
+    target = record.get("target")
+    if not isinstance(target, str):
+        raise LoadError("preprocessing: target must be a column name")
+    classes = record.get("classes")
+    if classes is not None:
+        if (not isinstance(classes, list) or not all(isinstance(c, str) for c in classes)
+                or len(classes) != n_out or not network.is_classifier()):
+            raise LoadError(f"preprocessing: classes must be a list of {n_out} class names "
+                            "(for a classifier)")
+        classes = list(classes)
+    target_scaling = record.get("target_scaling")
+    if target_scaling is not None:
+        target_scaling = _scaling_from("target_scaling", target_scaling, n_out)
+    return {"features": list(features), "scaling": _scaling_from("scaling", record.get("scaling"), n_in),
+            "target": target, "classes": classes, "target_scaling": target_scaling}
 
 
 def network_from_dict(network_class, data, source="the data"):
@@ -262,6 +320,8 @@ def network_from_dict(network_class, data, source="the data"):
             state.setdefault("current_learning_rate", state.get("settings", {}).get("learning_rate"))
             state.setdefault("state", [])
             network.optimizer = from_state_dict(state, network.layers)
+        if data.get("preprocessing") is not None:
+            network.preprocessing = preprocessing_from_dict(data["preprocessing"], network)
     except (KeyError, TypeError, AttributeError, IndexError) as error:
         raise fail(f"missing or malformed entry ({type(error).__name__}: {error})") from None
     except (OverflowError, RecursionError) as error:

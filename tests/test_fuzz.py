@@ -45,7 +45,7 @@ MODULES = [
     "matrix", "layers", "activations", "losses", "optimizers", "network", "autograd",
     "scalar_nn", "check", "compare", "datasets", "realdata", "graph", "progress",
     "accuracy", "bridge", "sources", "saving", "history", "rng", "plot", "explore",
-    "lesson", "checks", "fast.matrix", "fast.parallel", "fast.training", "fast.agreement",
+    "lesson", "checks", "csvdata", "fast.matrix", "fast.parallel", "fast.training", "fast.agreement",
 ]
 
 # Left out of the blind fuzz (see the module docstring): they write files, start
@@ -80,9 +80,6 @@ KNOWN_ESCAPES = {
        for method in ("forward", "calculate", "backward")},
     # barenn/autograd.py (same owner): Value(10**400) -> OverflowError.
     "autograd.Value": "autograd owner",
-    # barenn/explore.py (CLI owner): render_page(title=<not a str>) -> AttributeError;
-    # explore_data(X=[]) -> IndexError.
-    "explore.render_page": "CLI owner", "explore.explore_data": "CLI owner",
     # barenn/fast/agreement.py (fast tier): largest_relative_difference with 10**400
     # -> OverflowError.
     "fast.agreement.largest_relative_difference": "fast tier",
@@ -93,19 +90,21 @@ KNOWN_ESCAPES = {
 NAMING_EXEMPT_PREFIXES = (
     "checks.",        # the checks themselves: their ``owner``/``where`` argument is the name
     "rng.", "NumpyLegacy.", "History.", "layers.add_penalty_slope",   # layers/rng owner
-    "plot.", "explore.", "lesson.",                                   # CLI and lessons owners
+    "lesson.",                                                        # lessons owner
 )
 NAMING_EXEMPT = {
     "matrix.sumprod",          # math.sumprod itself on Python 3.12+: a raw kernel
     "matrix.apply",            # the error is the user's function's own
     "saving.layer_from_dict",  # its LoadError is re-raised by network_from_dict naming the file
+    "saving.preprocessing_from_dict",  # the same
 }
 # A fuzzed argument that is itself the name in the message (``where="Dense.forward"``).
 NAMING_ARGUMENTS = {"owner", "where", "op", "name", "what", "names"}
 
 PATH_PARAMETERS = {"path", "directory"}
 READERS = {"realdata.load_digits", "realdata.load_mnist", "realdata.read_idx_images",
-           "realdata.read_idx_labels", "saving.read_json", "Network.load"}
+           "realdata.read_idx_labels", "saving.read_json", "Network.load",
+           "csvdata.load_csv", "csvdata.read_table", "csvdata.read_columns"}
 PATH_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
 
 

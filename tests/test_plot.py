@@ -402,7 +402,7 @@ def test_html_report_is_self_contained_and_escaped(tmp_path):
     svgs = list(root.iter(SVG + "svg"))
     assert len(svgs) == 1 and "Loss" in texts(svgs[0])
     cells = [(tr.find("th").text, tr.find("td").text) for tr in root.iter("tr")]
-    assert cells == [("accuracy", "0.913333"), ("loss<", "0.25"), ("epochs", "10")]
+    assert cells == [("accuracy", "0.9133"), ("loss<", "0.25"), ("epochs", "10")]
     assert [h.text for h in root.iter("h2")] == ["Curves", "Final metrics", "Summary"]
     assert "src=" not in page and "href=" not in page  # nothing external
 
@@ -483,3 +483,76 @@ def test_bad_arguments_name_the_function_and_the_argument(call, error, function,
     with pytest.raises(error) as info:
         call()
     assert str(info.value).startswith(f"{function}: {argument} must be "), str(info.value)
+
+
+def test_svgs_scale_with_the_window():
+    from barenn.graph import to_svg
+    from barenn.scalar_nn import example_neuron
+
+    for svg in (plot.line_chart_svg({"loss": [1.0, 0.5]}, width=500, height=300),
+                plot.scatter_svg([[0.0, 1.0], [1.0, 0.0]], [0, 1]),
+                to_svg(example_neuron())):
+        root = parse(svg)
+        assert root.get("width") == "100%" and root.get("height") is None
+        assert root.get("viewBox").startswith("0 0 ") and "max-width" in root.get("style")
+
+
+def test_log_axes_tick_at_every_decade():
+    ticks, labels = plot._log_ticks(1e-6, 1.0, 100)  # six decades in 100 pixels: crowded
+    assert ticks == [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+    assert 2 <= sum(1 for label in labels if label) < len(ticks)  # some left unlabelled
+    roomy, roomy_labels = plot._log_ticks(1e-3, 1.0, 600)
+    assert {1e-3, 1e-2, 1e-1, 1.0} <= set(roomy) and all(roomy_labels)
+
+
+def test_scatter_marks_samples_with_rings():
+    X, y = [[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]], [0, 1, 0]
+    root = parse(plot.scatter_svg(X, y, marked=[2, -1]))
+    rings = [g for g in root.iter(SVG + "g") if g.get("class") == "marked"]
+    assert len(rings) == 1 and len(list(rings[0])) == 1  # index 2 and -1 are the same sample
+    with pytest.raises(ValueError, match="scatter_svg: marked must hold indices"):
+        plot.scatter_svg(X, y, marked=[3])
+    with pytest.raises(TypeError, match="scatter_svg: marked must be"):
+        plot.scatter_svg(X, y, marked=1)
+
+
+def test_report_rounds_to_four_significant_digits():
+    page = plot.html_report("t", {"m": {"test accuracy": 0.566667, "epochs": 30}})
+    assert "0.5667" in page and "0.566667" not in page and ">30<" in page
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: plot.history_series({"loss": [1.0]}, names=3), TypeError, "history_series: names"),
+    (lambda: plot.history_series(5), TypeError, "history_series: history"),
+    (lambda: plot.html_report("t", 5), TypeError, "html_report: sections"),
+    (lambda: plot.digits_grid_svg([[0.0] * 4], true_labels=3), TypeError, "digits_grid_svg: true_labels"),
+    (lambda: plot.scatter_svg([[0.0, 1.0]], [0], class_names=2.5), TypeError, "scatter_svg: class_names"),
+])
+def test_plot_functions_name_themselves_for_odd_arguments(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_every_chart_axis_has_a_label():
+    svg = plot.line_chart_svg({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]})
+    texts = [t.text for t in parse(svg).iter(SVG + "text")]
+    assert "loss" in texts and "epoch" in texts
+
+
+def test_history_and_network_show_themselves_in_a_notebook():
+    from barenn.cli import build_network
+    from barenn.datasets import xor
+
+    X, y = xor(samples=20, seed=0)
+    net = build_network(2, 2, [4], "relu", "classification", "adam", None, 0.0, 0)
+    history = net.fit(X, y, epochs=3, validation=(X, y), verbose=0)
+    page = history._repr_html_()
+    assert page.startswith("<svg") and "validation loss" in page and "val_" not in page
+    assert "Dense(2, 4" in net._repr_html_() and net._repr_html_().startswith("<pre>")
+    from barenn.history import History
+
+    assert "no epochs" in History()._repr_html_()
+    with pytest.raises(TypeError, match="history_html: history must be a History"):
+        plot.history_html(5)
+    with pytest.raises(TypeError, match="network_html: network must be a Network"):
+        plot.network_html(5)

@@ -45,7 +45,8 @@ def test_not_a_terminal_gives_a_line_every_n_epochs(capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.splitlines()
-    assert [re.match(r"epoch (\d+)/9 ", line).group(1) for line in lines] == ["0", "3", "6", "9"]
+    # epochs count from 0 inside (History.epoch); the lines number them from 1
+    assert [re.match(r"epoch (\d+)/10 ", line).group(1) for line in lines] == ["1", "4", "7", "10"]
     assert "\r" not in captured.err
     last = lines[-1]
     assert f"loss {history.loss[-1]:.4f}" in last and f"acc {history.accuracy[-1]:.3f}" in last
@@ -55,7 +56,7 @@ def test_not_a_terminal_gives_a_line_every_n_epochs(capsys):
 def test_default_every_gives_about_ten_lines_and_the_last(capsys):
     network().fit(X, Y, epochs=40, batch_size=5)
     lines = capsys.readouterr().err.splitlines()
-    assert [int(line.split()[1].split("/")[0]) for line in lines] == list(range(0, 40, 4)) + [39]
+    assert [int(line.split()[1].split("/")[0]) for line in lines] == list(range(1, 41, 4)) + [40]
 
 
 def test_a_terminal_gets_one_rewritten_line_throttled(monkeypatch):
@@ -74,7 +75,7 @@ def test_a_terminal_gets_one_rewritten_line_throttled(monkeypatch):
     assert 2 <= draws <= 4  # 0.24 s of work, at most one draw per 0.1 s, plus the final one
     assert text.endswith("\n") and text.count("\n") == 1
     final = text.rsplit("\r", 1)[1]
-    assert final.startswith("epoch 1/1 batch 4/4 [##########]")
+    assert final.startswith("epoch 2/2 batch 4/4 [##########]")
     assert "loss 0.5000 acc 0.750" in final and "epochs/s" in final and "0:00 left" in final
 
 
@@ -85,10 +86,10 @@ def test_bar_shows_time_left_from_the_rate(monkeypatch):
     clock.now += 4.0
     progress.batch(1, 2, 0.9, 0.5)  # 2 of 10 epochs done in 4 s: 0.5 epochs/s, 16 s left
     line = stream.getvalue()
-    assert "epoch 1/9 batch 2/2 [##........]" in line
+    assert "epoch 2/10 batch 2/2 [##........]" in line
     assert "2.0 s/epoch" in line and "0:16 left" in line
     narrow = progress.bar(width=60)
-    assert "[" not in narrow and narrow.startswith("epoch 1/9 batch 2/2 loss 0.9000")
+    assert "[" not in narrow and narrow.startswith("epoch 2/10 batch 2/2 loss 0.9000")
 
 
 def test_verbose_two_prints_lines_even_on_a_terminal():
@@ -106,7 +107,7 @@ def test_fit_on_a_terminal_ends_with_a_newline(monkeypatch):
     monkeypatch.setattr("sys.stderr", stream)
     network().fit(X, Y, epochs=3)
     text = stream.getvalue()
-    assert text.startswith("\repoch 0/2") and text.endswith("\n")
+    assert text.startswith("\repoch 1/3") and text.endswith("\n")
 
 
 def test_the_line_is_closed_when_training_fails(monkeypatch):
@@ -123,7 +124,7 @@ def test_the_line_is_closed_when_training_fails(monkeypatch):
     with pytest.raises(TrainingDiverged):
         net.fit(inputs, [[2 * x[0] + 1] for x in inputs], epochs=200)
     text = stream.getvalue()
-    assert text.startswith("\repoch 0/199") and text.endswith("\n") and text.count("\n") == 1
+    assert text.startswith("\repoch 1/200") and text.endswith("\n") and text.count("\n") == 1
 
 
 @pytest.mark.parametrize("kwargs, error, argument", [
