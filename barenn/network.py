@@ -444,15 +444,18 @@ class Network:
     # --- using a trained network ---------------------------------------------------------------------
 
     def _batched_forward(self, X, batch_size):
+        """The inference-mode outputs for X, a chunk at a time; on the fast tier
+        (``barenn.fast.forward``) unless ``BARENN_REFERENCE=1`` asks for the reference."""
+        forward = Network.forward if reference_by_default() else fast_tier.forward
         source = is_source(X)
         if source and batch_size is None:
             batch_size = SOURCE_CHUNK  # floats for a chunk at a time, never for all of it
         if batch_size is None or (batch_size >= len(X) and not source):
-            return self.forward(X, training=False)
+            return forward(self, X, training=False)
         output = []
         for start in range(0, len(X), batch_size):
             stop = min(start + batch_size, len(X))
-            output.extend(self.forward(take_rows(X, range(start, stop)), training=False))
+            output.extend(forward(self, take_rows(X, range(start, stop)), training=False))
         return output
 
     def predict(self, X, batch_size=None):
