@@ -109,7 +109,7 @@ class Value:
     # (_a, _da, _b, _db) rather than in tuples: a training step on a small MLP builds
     # tens of thousands of Values, and not allocating two tuples per node halves the
     # time of the forward pass. __slots__ (no per-object __dict__) keeps each one small.
-    __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db", "_g")
+    __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db")
 
     def __init__(self, data, label="", _op="", _a=None, _da=0.0, _b=None, _db=0.0):
         if type(data) is not float:
@@ -122,7 +122,6 @@ class Value:
         self._da = _da    # d(self)/d(first input)
         self._b = _b      # second input (None for leaves and one-input operations)
         self._db = _db    # d(self)/d(second input)
-        self._g = 0.0     # gradient collected during the current backward() pass
 
     @property
     def inputs(self):
@@ -315,29 +314,50 @@ class Value:
                     push(a)
         return order
 
+    def backward_step(self):
+        """This node's own piece of the chain rule: pass ``grad`` on to its inputs.
+
+        For each input, ``input.grad += (d self / d input) * self.grad``, with the local
+        derivative worked out when the node was made. Nothing else: no other node is
+        touched. Calling it by hand on every node, from the result back to the leaves,
+        is exactly what :meth:`backward` does::
+
+            >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
+            >>> c = a * b
+            >>> c.grad = 1.0          # d c / d c
+            >>> c.backward_step()     # a.grad += b * 1, b.grad += a * 1
+            >>> a.grad, b.grad
+            (-3.0, 2.0)
+        """
+        g = self.grad
+        a = self._a
+        if a is not None:
+            a.grad += self._da * g
+            b = self._b
+            if b is not None:
+                b.grad += self._db * g
+
     def backward(self, gradient=1.0):
         """Add d(self)/d(node) * gradient to ``grad`` of every node self was made from
         (the chain rule, backwards through the graph: lesson 08, scalar autograd).
 
         ``gradient`` is d(final)/d(self), 1.0 when self is the final result (the loss).
-        Gradients accumulate across calls; see the module docstring and :meth:`zero_grad`.
+        The loop: put the nodes in topological order, set self.grad, then call each
+        node's :meth:`backward_step`, from self back to the leaves. Gradients
+        accumulate across calls (see the module docstring and :meth:`zero_grad`): the
+        grads found before the call are set aside while the pass runs, so that none is
+        pushed through the graph twice, and added back at the end.
         """
+        gradient = check_number("Value.backward", "gradient", gradient)
         order = self.topological_order()
-        # Collect this pass's gradients in _g first, then add them to grad: that way a
-        # grad left over from an earlier call is never pushed through the graph again.
+        earlier = [node.grad for node in order]   # what earlier calls left behind
         for node in order:
-            node._g = 0.0
-        self._g = check_number("Value.backward", "gradient", gradient)
-        for node in reversed(order):
-            g = node._g
-            node.grad += g
-            # chain rule: d(final)/d(input) += d(node)/d(input) * d(final)/d(node)
-            a = node._a
-            if a is not None:
-                a._g += node._da * g
-                b = node._b
-                if b is not None:
-                    b._g += node._db * g
+            node.grad = 0.0
+        self.grad = gradient
+        for node in reversed(order):              # self first, the leaves last
+            node.backward_step()
+        for node, previous in zip(order, earlier):
+            node.grad += previous
 
     def zero_grad(self):
         """Set ``grad`` to 0.0 on this value and on every value it was made from."""

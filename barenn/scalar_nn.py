@@ -8,9 +8,10 @@ and is slow next to the matrix engine (``barenn.layers``), but every number in i
 followed by hand.
 
 >>> model = MLP(3, [4, 4, 1], seed=0)
->>> out = model([2.0, 3.0, -1.0])
->>> len(out), type(out[0]).__name__          # a one-neuron layer still returns a list
-(1, 'Value')
+>>> type(model([2.0, 3.0, -1.0])).__name__    # one output: a single Value
+'Value'
+>>> len(MLP(3, [4, 2], seed=0)([2.0, 3.0, -1.0]))   # several: a list of Values
+2
 >>> len(model.parameters())                  # (3+1)*4 + (4+1)*4 + (4+1)*1
 41
 """
@@ -58,7 +59,9 @@ class Neuron(Module):
     (lesson 08).
 
     ``weights`` is a list of ``n_inputs`` Values, ``bias`` one Value, all drawn uniformly
-    from [-1, 1) with ``random.Random(seed)`` or the given ``rng`` (barenn.rng.make_rng).
+    from [-1, 1) (``2 * random() - 1``, the very number ``random.uniform(-1, 1)`` gives)
+    with ``random.Random(seed)``, the given ``rng``, or, with neither, the ``random``
+    module itself (barenn.rng.make_rng).
     ``activation`` is one of ``'tanh'``, ``'relu'``, ``'sigmoid'``, ``'linear'``.
     """
 
@@ -124,7 +127,13 @@ class MLP(Module):
     ``activation`` is used by every layer, except that the last layer uses
     ``output_activation`` when one is given (e.g. ``'linear'`` for a raw score). Or pass
     ``activation`` as a list with one name per layer. Calling the model on one sample
-    (a list of ``n_inputs`` numbers) returns the last layer's outputs as a list.
+    (a list of ``n_inputs`` numbers or Values) returns the last layer's outputs: a
+    single Value when the last layer has one neuron (so ``sum((model(x) - y)**2 ...)``
+    works as in micrograd-style tutorials), else a list of Values.
+    ``outputs(sample)`` always returns the list.
+
+    Without ``seed`` or ``rng`` the weights come from the ``random`` module, so
+    ``random.seed(1337)`` at the top of a script makes them the same every run.
     """
 
     def __init__(self, n_inputs, sizes, activation="tanh", output_activation=None,
@@ -162,6 +171,12 @@ class MLP(Module):
         ]
 
     def __call__(self, inputs):
+        """The output for one sample: a Value if the last layer has one neuron, else a list."""
+        outputs = self.outputs(inputs)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def outputs(self, inputs):
+        """The last layer's outputs for one sample, always as a list of Values."""
         outputs = inputs
         for layer in self.layers:
             outputs = layer(outputs)
