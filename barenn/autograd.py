@@ -58,10 +58,11 @@ Lesson 08 (scalar autograd) builds this engine step by step. Pictures of a graph
 
 import math
 import numbers
+import operator
 
 from barenn.checks import check_number, check_type
 
-__all__ = ["Value"]
+__all__ = ["Value", "WeightedSum", "weighted_sum"]
 
 # exp(x) is finite only for x <= log(largest float), about 709.78.
 _EXP_LIMIT = math.log(1.7976931348623157e308)
@@ -305,13 +306,10 @@ class Value:
             seen.add(node)
             push(node)
             push(None)  # marker: "place the node below me once my inputs are placed"
-            a = node._a
-            if a is not None:
-                b = node._b
-                if b is not None and b not in seen:
-                    push(b)
-                if a not in seen:  # pushed last, so the first input is placed first
-                    push(a)
+            # pushed in reverse, so the first input is placed first
+            for child in reversed(node.inputs):
+                if child not in seen:
+                    push(child)
         return order
 
     def backward_step(self):
@@ -363,3 +361,72 @@ class Value:
         """Set ``grad`` to 0.0 on this value and on every value it was made from."""
         for node in self.topological_order():
             node.grad = 0.0
+
+
+class WeightedSum(Value):
+    """One node for a neuron's whole weighted sum: w1*x1 + ... + wn*xn + b.
+
+    Built by :func:`weighted_sum`. Its inputs are the weights, the inputs that are
+    Values, and the bias; its local derivatives are the matching x's (for the
+    weights), w's (for the inputs) and 1 (for the bias): exactly the derivatives the
+    2n + 1 separate ``*`` and ``+`` nodes would pass on, so every gradient is the
+    same. Why one node: a step of the 100-sample moons MLP(2, [16, 16, 1]) makes
+    about 100,000 two-input nodes, and Python's garbage collector walks every one of
+    them many times while the graph is alive (they form no cycles, so it never finds
+    anything to free). One node per neuron makes about ten times fewer objects.
+    """
+
+    __slots__ = ("_inputs", "_derivatives")
+
+    def __init__(self, data, inputs, derivatives, label=""):
+        super().__init__(data, label, "w·x+b")
+        self._inputs = inputs
+        self._derivatives = derivatives
+
+    @property
+    def inputs(self):
+        return self._inputs
+
+    @property
+    def local_derivatives(self):
+        return self._derivatives
+
+    def backward_step(self):
+        """``input.grad += (d self / d input) * self.grad`` for every input."""
+        g = self.grad
+        for node, derivative in zip(self._inputs, self._derivatives):
+            node.grad += derivative * g
+
+
+def weighted_sum(weights, inputs, bias):
+    """w1*x1 + ... + wn*xn + b as one :class:`WeightedSum` node.
+
+    ``weights`` and ``bias`` are Values; ``inputs`` numbers or Values (plain numbers
+    are constants: no node, no gradient). The sum runs left to right and adds the
+    bias last, the order of ``w1*x1 + w2*x2 + ... + b`` written with Values, so the
+    result is the same float.
+
+    >>> w, b = [Value(2.0), Value(-1.0)], Value(0.5)
+    >>> x = [Value(3.0), 4.0]
+    >>> s = weighted_sum(w, x, b)
+    >>> s.data
+    2.5
+    >>> s.backward()
+    >>> [v.grad for v in w], x[0].grad, b.grad
+    ([3.0, 4.0], 2.0, 1.0)
+    """
+    w_data = [w.data for w in weights]
+    x_data = [x.data if isinstance(x, Value) else _as_float(x, "weighted_sum", "an input")
+              for x in inputs]
+    if len(w_data) != len(x_data):
+        raise ValueError(f"weighted_sum: {len(w_data)} weights but {len(x_data)} inputs")
+    total = sum(map(operator.mul, w_data, x_data)) + bias.data
+    nodes = list(weights)
+    slopes = x_data[:]
+    for x, w in zip(inputs, w_data):
+        if isinstance(x, Value):
+            nodes.append(x)
+            slopes.append(w)
+    nodes.append(bias)
+    slopes.append(1.0)
+    return WeightedSum(float(total), tuple(nodes), tuple(slopes))

@@ -100,3 +100,51 @@ def test_the_moons_notebook_loop_runs_with_only_its_imports_changed():
         for p in model.parameters():
             p.data -= learning_rate * p.grad
     assert loss()[0].data < first.data
+
+
+def _mlp_grads(one_node):
+    model = MLP(3, [5, 4, 1], activation="relu", output_activation="tanh", seed=3,
+                one_node=one_node)
+    xs = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]]
+    loss = sum((model([Value(v) for v in x]) - t) ** 2 for x, t in zip(xs, [1.0, -1.0]))
+    loss.backward()
+    return loss, [p.grad for p in model.parameters()]
+
+
+def test_one_node_per_weighted_sum_gives_the_same_numbers_with_fewer_nodes():
+    fused_loss, fused = _mlp_grads(True)
+    chain_loss, chain = _mlp_grads(False)
+    assert fused_loss.data == chain_loss.data
+    assert all(abs(a - b) <= 1e-12 * max(1.0, abs(b)) for a, b in zip(fused, chain))
+    def operations(loss):
+        return sum(1 for node in loss.topological_order() if node.op)
+    assert operations(fused_loss) * 3 < operations(chain_loss)
+
+
+def test_weighted_sum_by_hand():
+    from barenn.autograd import WeightedSum, weighted_sum
+
+    w = [Value(0.5), Value(-2.0), Value(1.0)]
+    x = [Value(4.0), 3.0, Value(-1.0)]
+    b = Value(0.25)
+    s = weighted_sum(w, x, b)
+    assert isinstance(s, WeightedSum) and s.op == "w·x+b"
+    assert s.data == 0.5 * 4.0 + -2.0 * 3.0 + 1.0 * -1.0 + 0.25
+    assert s.inputs == (w[0], w[1], w[2], x[0], x[2], b)
+    assert s.local_derivatives == (4.0, 3.0, -1.0, 0.5, 1.0, 1.0)
+    s.grad = 2.0
+    s.backward_step()
+    assert [v.grad for v in w] == [8.0, 6.0, -2.0] and x[0].grad == 1.0 and b.grad == 2.0
+
+
+def test_the_benchmark_runs_without_micrograd(capsys):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "scalar_loop.py"
+    spec = importlib.util.spec_from_file_location("scalar_loop", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--steps", "2", "--no-micrograd"]) == 0
+    out = capsys.readouterr().out
+    assert "barenn, gc on" in out and "garbage collector on / off" in out
