@@ -313,7 +313,8 @@ class Value:
         return order
 
     def backward_step(self):
-        """This node's own piece of the chain rule: pass ``grad`` on to its inputs.
+        """This node's own piece of the chain rule: pass ``grad`` on to its inputs
+        (lesson 08, scalar autograd).
 
         For each input, ``input.grad += (d self / d input) * self.grad``, with the local
         derivative worked out when the node was made. Nothing else: no other node is
