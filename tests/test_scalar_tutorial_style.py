@@ -148,3 +148,16 @@ def test_the_benchmark_runs_without_micrograd(capsys):
     assert module.main(["--steps", "2", "--no-micrograd"]) == 0
     out = capsys.readouterr().out
     assert "barenn, gc on" in out and "garbage collector on / off" in out
+
+
+def test_weighted_sum_and_one_node_refuse_bad_arguments():
+    import pytest
+
+    from barenn.autograd import weighted_sum
+
+    with pytest.raises(ValueError, match="weighted_sum: 2 weights but 1 inputs"):
+        weighted_sum([Value(1.0), Value(2.0)], [1.0], Value(0.0))
+    with pytest.raises(TypeError, match="weighted_sum"):
+        weighted_sum([Value(1.0)], ["x"], Value(0.0))
+    with pytest.raises(TypeError, match="MLP: one_node"):
+        MLP(2, [2], one_node="yes")
