@@ -269,7 +269,7 @@ def scalar_run(layers, loss, inputs, y):
     pairs = split_stack(layers)
     _check_run("scalar_run", loss, inputs, pairs)
     model, softmax_output = scalar_mlp(layers)
-    outputs = [model(sample) for sample in inputs]
+    outputs = [model.outputs(sample) for sample in inputs]
     if softmax_output or isinstance(loss, SoftmaxCrossEntropy):
         outputs = [_softmax(row) for row in outputs]
     losses = _sample_losses(loss, outputs, y)

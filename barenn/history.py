@@ -29,6 +29,10 @@ class History:
     ``learning_rate`` (the optimizer's rate at the epoch's last update), and
     ``val_loss`` / ``val_accuracy`` (empty lists when fit had no validation).
     Two runs with the same seed give equal Histories (``==`` compares the lists).
+
+    ``batch_loss``: one entry per batch, each batch's data loss measured before its
+    update (what a tutorial's ``training_loss.append(loss)`` collects), filled only
+    when ``fit(..., record_batches=True)``; otherwise an empty list.
     """
 
     FIELDS = ("epoch", "loss", "data_loss", "regularization_loss", "accuracy", "learning_rate",
@@ -37,6 +41,11 @@ class History:
     def __init__(self):
         for name in self.FIELDS:
             setattr(self, name, [])
+        self.batch_loss = []
+
+    def record_batch(self, data_loss):
+        """Append one batch's data loss (``fit(..., record_batches=True)`` calls it)."""
+        self.batch_loss.append(data_loss)
 
     def record(self, epoch, data_loss, regularization_loss, accuracy, learning_rate,
                val_loss=None, val_accuracy=None):
@@ -64,8 +73,12 @@ class History:
                 f"loss {self.loss[-1]:.4f}, accuracy {self.accuracy[-1]:.4f})")
 
     def to_dict(self):
-        """``{field: list}`` for every field (new lists), e.g. for ``json.dumps``."""
-        return {name: list(getattr(self, name)) for name in self.FIELDS}
+        """``{field: list}`` for every field (new lists), e.g. for ``json.dumps``; plus
+        ``"batch_loss"`` when batches were recorded."""
+        data = {name: list(getattr(self, name)) for name in self.FIELDS}
+        if self.batch_loss:
+            data["batch_loss"] = list(self.batch_loss)
+        return data
 
     @classmethod
     def from_dict(cls, data):
@@ -76,6 +89,9 @@ class History:
             check_type("History.from_dict", f"data[{name!r}]", data.get(name, []), (list, tuple),
                        "a list of numbers")
             setattr(history, name, list(data.get(name, [])))
+        check_type("History.from_dict", "data['batch_loss']", data.get("batch_loss", []),
+                   (list, tuple), "a list of numbers")
+        history.batch_loss = list(data.get("batch_loss", []))
         return history
 
     def last(self):

@@ -49,7 +49,8 @@ from barenn.matrix import (
 )
 from barenn.rng import make_rng
 
-__all__ = ["Dense", "Dropout", "Param", "INITIALIZERS", "regularization_loss", "add_penalty_slope"]
+__all__ = ["Dense", "Dropout", "Param", "INITIALIZERS", "INIT_KINDS", "initial_weights",
+           "regularization_loss", "add_penalty_slope"]
 
 Param = namedtuple("Param", "name value grad")
 Param.__doc__ = """One learnable parameter of a layer, as listed by ``params()``.
@@ -72,7 +73,57 @@ INITIALIZERS = {
     # Xavier / Glorot (normal form): balances forward and backward variance.
     "xavier": lambda n_in, n_out: math.sqrt(2.0 / (n_in + n_out)),
     "glorot": lambda n_in, n_out: math.sqrt(2.0 / (n_in + n_out)),
+    # He's factor 2 over the average of the two fans: σ = √(4 / (k + m)), the normal
+    # used by a deep ReLU regressor written from Prince's "Understanding Deep Learning"
+    # (Keras: VarianceScaling(scale=2, mode="fan_avg", distribution="untruncated_normal")).
+    "he_fan_avg": lambda n_in, n_out: math.sqrt(4.0 / (n_in + n_out)),
 }
+
+# The initializers that take a number: ("normal", σ) draws N(0, σ²),
+# ("uniform", a) draws uniformly from [-a, a).
+INIT_KINDS = ("normal", "uniform")
+
+
+def _init_spec(init):
+    """``init`` checked: a name, a (kind, number) tuple, or a function (kept as given)."""
+    if callable(init) and not isinstance(init, (str, list, tuple)):
+        return init
+    if isinstance(init, (list, tuple)):
+        if len(init) != 2 or not isinstance(init[0], str):
+            raise ValueError("Dense: init must be a name, (\"normal\", std), (\"uniform\", bound) "
+                             f"or a function (rng, n_inputs, n_neurons) -> weights, got {init!r}")
+        kind = check_choice("Dense", "init[0]", init[0], INIT_KINDS)
+        number = check_number("Dense", "init[1]", init[1], low=0, low_open=True)
+        return (kind, number)
+    return check_choice("Dense", "init", init, tuple(INITIALIZERS))
+
+
+def initial_weights(init, n_inputs, n_neurons, rng):
+    """The n_inputs x n_neurons starting weights that ``init`` describes (see ``Dense``).
+
+    Drawn row by row, left to right (numpy's order for an (n_inputs, n_neurons)
+    array): normal ones with ``rng.gauss(0, σ)``, uniform ones as
+    ``-a + 2a * rng.random()`` (numpy's and Python's ``uniform(-a, a)`` formula).
+    A function is called as ``init(rng, n_inputs, n_neurons)`` and must return the
+    n_inputs x n_neurons weights (a list of lists, or anything with ``tolist()``).
+    """
+    if isinstance(init, tuple) and init[0] == "uniform":
+        low, width = -init[1], 2.0 * init[1]
+        return [[low + width * rng.random() for _ in range(n_neurons)] for _ in range(n_inputs)]
+    if callable(init) and not isinstance(init, (str, tuple)):
+        weights = init(rng, n_inputs, n_neurons)
+        weights = weights.tolist() if hasattr(weights, "tolist") else weights
+        if (not isinstance(weights, (list, tuple)) or len(weights) != n_inputs
+                or any(not isinstance(r, (list, tuple)) or len(r) != n_neurons for r in weights)):
+            raise ShapeError(f"Dense: the init function must return {n_inputs}x{n_neurons} weights "
+                             "(n_inputs rows of n_neurons numbers; transpose a neurons x inputs "
+                             "matrix first)")
+        try:
+            return [[float(check_number("Dense", "an initial weight", w)) for w in r] for r in weights]
+        except TypeError:
+            raise TypeError("Dense: the init function must return numbers") from None
+    sigma = init[1] if isinstance(init, tuple) else INITIALIZERS[init](n_inputs, n_neurons)
+    return [[rng.gauss(0.0, sigma) for _ in range(n_neurons)] for _ in range(n_inputs)]
 
 
 def _sign(x):
@@ -92,12 +143,17 @@ class Dense:
 
     n_inputs:  features per sample coming in (k).
     n_neurons: neurons, i.e. values per sample going out (m).
-    init:      how to draw the starting weights, each from N(0, σ²):
+    init:      how to draw the starting weights. By name, each from N(0, σ²):
                "walkthrough" σ = 0.01 (the walkthrough's ``0.01 * randn``),
-               "he" σ = √(2 / n_inputs), "xavier" (alias "glorot") σ = √(2 / (k + m)).
+               "he" σ = √(2 / n_inputs), "xavier" (alias "glorot") σ = √(2 / (k + m)),
+               "he_fan_avg" σ = √(4 / (k + m)). With a number: ("normal", σ), e.g.
+               ("normal", 0.1) for ``0.1 * randn``; ("uniform", a) for uniform on
+               [-a, a), e.g. ("uniform", 1) for ``np.random.uniform(-1, 1)``. Or a
+               function ``init(rng, n_inputs, n_neurons)`` returning the k x m weights.
     seed, rng: where the random numbers come from (``barenn.rng.make_rng``: ``rng``
-               if given, else ``random.Random(seed)``). The weights are drawn row by
-               row with ``rng.gauss(0, σ)``, the order of numpy's
+               if given, else ``random.Random(seed)``, else the ``random`` module,
+               so ``random.seed(...)`` decides). The weights are drawn row by row
+               with ``rng.gauss(0, σ)``, the order of numpy's
                ``σ * np.random.randn(k, m)``, so ``rng=barenn.rng.NumpyLegacy(0)``
                reproduces a numpy-seeded network.
     weight_regularizer_l1, weight_regularizer_l2, bias_regularizer_l1,
@@ -117,17 +173,15 @@ class Dense:
         check_int("Dense", "n_inputs", n_inputs, low=1)
         check_int("Dense", "n_neurons", n_neurons, low=1)
         check_int("Dense", "n_inputs x n_neurons", n_inputs * n_neurons, low=1)
-        self.init = check_choice("Dense", "init", init, tuple(INITIALIZERS))
+        self.init = _init_spec(init)
         self.weight_regularizer_l1 = _penalty("weight_regularizer_l1", weight_regularizer_l1)
         self.weight_regularizer_l2 = _penalty("weight_regularizer_l2", weight_regularizer_l2)
         self.bias_regularizer_l1 = _penalty("bias_regularizer_l1", bias_regularizer_l1)
         self.bias_regularizer_l2 = _penalty("bias_regularizer_l2", bias_regularizer_l2)
 
-        generator = make_rng(seed, rng)
-        sigma = INITIALIZERS[init](n_inputs, n_neurons)
+        generator = make_rng(seed, rng, owner="Dense")
         # Row by row, left to right: the order numpy fills randn(n_inputs, n_neurons).
-        self.weights = [[generator.gauss(0.0, sigma) for _ in range(n_neurons)]
-                        for _ in range(n_inputs)]
+        self.weights = initial_weights(self.init, n_inputs, n_neurons, generator)
         self.biases = zeros(1, n_neurons)
 
         self.inputs = None
@@ -150,7 +204,9 @@ class Dense:
         extras = "".join(f", {name}={getattr(self, name)!r}" for name in (
             "weight_regularizer_l1", "weight_regularizer_l2",
             "bias_regularizer_l1", "bias_regularizer_l2") if getattr(self, name))
-        return f"Dense({self.n_inputs}, {self.n_neurons}, init={self.init!r}{extras})"
+        init = getattr(self.init, "__name__", None) if callable(self.init) else None
+        init = init or repr(self.init)
+        return f"Dense({self.n_inputs}, {self.n_neurons}, init={init}{extras})"
 
     def parameter_count(self):
         """How many numbers the layer learns: k·m weights plus m biases."""

@@ -9,6 +9,11 @@ Every loss has the same three methods:
   over the batch, every slope carries a factor 1/n: the learning rate then means the
   same thing for any batch size.
 
+``reduction="sum"`` (every loss takes it) makes ``calculate`` the *sum* over the
+batch and drops the 1/n from every slope, as tutorials do that add up each sample's
+gradient before a step: their learning rate lr with a batch of n is barenn's
+``reduction="sum"`` with lr, or the default mean with lr * n (the same update).
+
 ``output`` is the network's last output, n samples x k values. The targets ``y``:
 
 * classification (``CategoricalCrossEntropy``, ``SoftmaxCrossEntropy``,
@@ -28,7 +33,7 @@ numbers involved. Inputs are never modified.
 import math
 
 from barenn.activations import Softmax
-from barenn.checks import ShapeError, check_batch, entry_error
+from barenn.checks import ShapeError, check_batch, check_bool, check_choice, entry_error
 from barenn.matrix import argmax
 
 __all__ = [
@@ -39,7 +44,11 @@ __all__ = [
     "SoftmaxCrossEntropy",
     "accuracy",
     "EPSILON",
+    "REDUCTIONS",
 ]
+
+# How a batch's per-sample losses become one number (and its slopes one scale).
+REDUCTIONS = ("mean", "sum")
 
 # Predictions are clipped to [EPSILON, 1 - EPSILON] before taking logs: log(0) is
 # -infinity, and one confident wrong answer would make the whole mean infinite.
@@ -130,17 +139,31 @@ def _clip(p):
 
 
 class Loss:
-    """What every loss shares: ``calculate`` is the mean of ``forward``."""
+    """What every loss shares: ``calculate`` is the mean of ``forward`` (or its sum
+    with ``reduction="sum"``)."""
 
-    def __init__(self):
+    def __init__(self, reduction="mean"):
+        self.reduction = check_choice(type(self).__name__, "reduction", reduction, REDUCTIONS)
         self.dinputs = None
 
+    def settings(self):
+        """The constructor arguments that differ from the defaults, as a dict (what
+        ``repr`` shows and what a saved file needs to rebuild the loss)."""
+        return {} if self.reduction == "mean" else {"reduction": self.reduction}
+
     def __repr__(self):
-        return f"{type(self).__name__}()"
+        args = ", ".join(f"{k}={v!r}" for k, v in self.settings().items())
+        return f"{type(self).__name__}({args})"
+
+    def batch_divisor(self, rows):
+        """What each slope is divided by: the batch size n (mean) or 1 (sum)."""
+        return rows if self.reduction == "mean" else 1
 
     def calculate(self, output, y):
-        """The mean loss over the batch (a float)."""
+        """The mean loss over the batch (a float); the sum with ``reduction="sum"``."""
         losses = self.forward(output, y)
+        if self.reduction == "sum":
+            return sum(losses)
         return sum(losses) / len(losses)
 
     def _numbers(self, where, compute, output):
@@ -172,18 +195,19 @@ class CategoricalCrossEntropy(Loss):
         return self._numbers(where, compute, output)
 
     def backward(self, output, y):
-        """dinputs (n x k) = -y / clip(ŷ) / n."""
+        """dinputs (n x k) = -y / clip(ŷ) / n (no / n with ``reduction="sum"``)."""
         where = f"{type(self).__name__}.backward"
         rows, cols = check_batch(where, output)
         indices, one_hot = class_targets(where, y, rows, cols)
+        n = self.batch_divisor(rows)
         if indices is not None:
             def compute():
                 dinputs = [[0.0] * cols for _ in range(rows)]
                 for i, k in enumerate(indices):
-                    dinputs[i][k] = -1.0 / _clip(output[i][k]) / rows
+                    dinputs[i][k] = -1.0 / _clip(output[i][k]) / n
                 return dinputs
         else:
-            compute = lambda: [[-t / _clip(p) / rows for t, p in zip(tr, r)]
+            compute = lambda: [[-t / _clip(p) / n for t, p in zip(tr, r)]
                                for r, tr in zip(output, one_hot)]
         self.dinputs = self._numbers(where, compute, output)
         return self.dinputs
@@ -225,10 +249,11 @@ class BinaryCrossEntropy(Loss):
         return self._numbers(where, compute, output)
 
     def backward(self, output, y):
-        """dinputs (n x k) = -(y/ŷ − (1 − y)/(1 − ŷ)) / k / n, ŷ clipped."""
+        """dinputs (n x k) = -(y/ŷ − (1 − y)/(1 − ŷ)) / k / n, ŷ clipped (no / n with
+        ``reduction="sum"``)."""
         where = f"{type(self).__name__}.backward"
         rows, cols, y = self._targets(where, output, y)
-        count = rows * cols
+        count = self.batch_divisor(rows) * cols
 
         def slope(p, t):
             p = _clip(p)
@@ -242,23 +267,40 @@ class MeanSquaredError(Loss):
     """(y − ŷ)² averaged over a sample's k outputs: the regression loss.
 
     Slope: -2·(y − ŷ) / k / n. Lesson 09 (regression) trains with it.
+
+    ``half=True`` is the half squared error ½·(y − ŷ)², whose slope is just
+    (ŷ − y) / k / n: the "delta = y_hat − y" that many tutorials start their
+    backward pass with. Same minimum, half the slope: a tutorial's learning rate lr
+    with that delta is barenn's lr with ``half=True``, or lr / 2 without.
+    ``reduction="sum"`` drops the / n (see the module docstring).
     """
+
+    def __init__(self, reduction="mean", half=False):
+        super().__init__(reduction)
+        self.half = check_bool(type(self).__name__, "half", half)
+
+    def settings(self):
+        settings = super().settings()
+        if self.half:
+            settings["half"] = True
+        return settings
 
     def forward(self, output, y):
         """Per-sample losses (a list of n floats)."""
         where = f"{type(self).__name__}.forward"
         rows, cols = check_batch(where, output)
         y = value_targets(where, y, rows, cols)
-        return self._numbers(where, lambda: [
+        losses = self._numbers(where, lambda: [
             sum((t - p) * (t - p) for p, t in zip(r, tr)) / cols
             for r, tr in zip(output, y)], output)
+        return [0.5 * loss for loss in losses] if self.half else losses
 
     def backward(self, output, y):
-        """dinputs (n x k) = -2·(y − ŷ) / k / n."""
+        """dinputs (n x k) = -2·(y − ŷ) / k / n; with ``half=True`` (ŷ − y) / k / n."""
         where = f"{type(self).__name__}.backward"
         rows, cols = check_batch(where, output)
         y = value_targets(where, y, rows, cols)
-        factor = -2.0 / (rows * cols)
+        factor = (-1.0 if self.half else -2.0) / (self.batch_divisor(rows) * cols)
         self.dinputs = self._numbers(where, lambda: [
             [factor * (t - p) for p, t in zip(r, tr)] for r, tr in zip(output, y)], output)
         return self.dinputs
@@ -280,11 +322,11 @@ class MeanAbsoluteError(Loss):
             for r, tr in zip(output, y)], output)
 
     def backward(self, output, y):
-        """dinputs (n x k) = sign(ŷ − y) / k / n."""
+        """dinputs (n x k) = sign(ŷ − y) / k / n (no / n with ``reduction="sum"``)."""
         where = f"{type(self).__name__}.backward"
         rows, cols = check_batch(where, output)
         y = value_targets(where, y, rows, cols)
-        step = 1.0 / (rows * cols)
+        step = 1.0 / (self.batch_divisor(rows) * cols)
         self.dinputs = self._numbers(where, lambda: [
             [step if p > t else (-step if p < t else 0.0) for p, t in zip(r, tr)]
             for r, tr in zip(output, y)], output)
@@ -303,14 +345,20 @@ class SoftmaxCrossEntropy:
     whenever a network ends in Softmax with categorical cross-entropy.
     """
 
-    def __init__(self):
+    def __init__(self, reduction="mean"):
+        self.reduction = check_choice("SoftmaxCrossEntropy", "reduction", reduction, REDUCTIONS)
         self.activation = Softmax()
-        self.loss = CategoricalCrossEntropy()
+        self.loss = CategoricalCrossEntropy(reduction)
         self.output = None
         self.dinputs = None
 
+    def settings(self):
+        """Non-default constructor arguments (see ``Loss.settings``)."""
+        return {} if self.reduction == "mean" else {"reduction": self.reduction}
+
     def __repr__(self):
-        return "SoftmaxCrossEntropy()"
+        args = ", ".join(f"{k}={v!r}" for k, v in self.settings().items())
+        return f"SoftmaxCrossEntropy({args})"
 
     def forward(self, inputs, y):
         """Softmax of ``inputs`` (n x k raw scores), then the mean loss against ``y``."""
@@ -322,18 +370,20 @@ class SoftmaxCrossEntropy:
         return self.loss.calculate(output, y)
 
     def backward(self, output, y):
-        """dinputs (n x k) = (ŷ − y) / n, with ``output`` = ŷ, the softmax outputs."""
+        """dinputs (n x k) = (ŷ − y) / n, with ``output`` = ŷ, the softmax outputs
+        (no / n with ``reduction="sum"``)."""
         where = "SoftmaxCrossEntropy.backward"
         rows, cols = check_batch(where, output)
         indices, one_hot = class_targets(where, y, rows, cols)
+        n = rows if self.reduction == "mean" else 1
         if indices is not None:
             def compute():
-                dinputs = [[p / rows for p in r] for r in output]
+                dinputs = [[p / n for p in r] for r in output]
                 for i, k in enumerate(indices):
-                    dinputs[i][k] = (output[i][k] - 1.0) / rows
+                    dinputs[i][k] = (output[i][k] - 1.0) / n
                 return dinputs
         else:
-            compute = lambda: [[(p - t) / rows for p, t in zip(r, tr)]
+            compute = lambda: [[(p - t) / n for p, t in zip(r, tr)]
                                for r, tr in zip(output, one_hot)]
         try:
             self.dinputs = compute()

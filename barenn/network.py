@@ -266,7 +266,7 @@ class Network:
     # --- training -------------------------------------------------------------------------------------
 
     def fit(self, X, y, epochs, batch_size=None, validation=None, every=None, seed=0, verbose=1,
-            shuffle=True, rng=None, workers=1, fast=None, on_epoch=None):
+            shuffle=True, rng=None, workers=1, fast=None, on_epoch=None, record_batches=False):
         """Train for ``epochs`` epochs; return a History of per-epoch figures.
 
         The loop over ``train_step`` that lesson 07 (the training loop) writes out.
@@ -289,6 +289,8 @@ class Network:
             ``train_step`` on the reference layers; None: fast unless the
             environment sets ``BARENN_REFERENCE=1``. Workers always use the fast tier.
         on_epoch: a function called as ``on_epoch(epoch, history)`` after each epoch.
+        record_batches: True also keeps every batch's data loss, measured before its
+            update, in ``history.batch_loss`` (one entry per batch, in order).
 
         Raises TrainingDiverged (a ValueError) naming the epoch and batch, the value
         and a smaller learning rate to try, when the loss or a weight becomes NaN or
@@ -306,6 +308,7 @@ class Network:
         if batch_size is not None:
             check_int("Network.fit", "batch_size", batch_size, low=1)
         use_fast = not reference_by_default() if fast is None else check_bool("Network.fit", "fast", fast)
+        check_bool("Network.fit", "record_batches", record_batches)
         if on_epoch is not None and not callable(on_epoch):
             raise TypeError(f"Network.fit: on_epoch must be a function, got {type(on_epoch).__name__}")
         n = self.check_data("Network.fit", X, y)
@@ -333,6 +336,13 @@ class Network:
                 step = pool.train_step
             else:
                 step = self._batch_step(X, y, targets, n, train)
+            if record_batches:
+                each_step = step
+
+                def step(indices):
+                    result = each_step(indices)
+                    history.record_batch(result[0])
+                    return result
             for epoch in range(first, first + epochs):
                 order = self._epoch_order(n, epoch, seed, rng) if shuffle and n_batches > 1 else None
                 batches = batch_indices(n, batch_size, order)

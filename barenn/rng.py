@@ -2,9 +2,11 @@
 
 Everything random in barenn takes either a ``seed`` or an ``rng`` (a
 ``random.Random`` or anything with the same ``random()`` and ``gauss(mu, sigma)``
-methods); :func:`make_rng` turns that pair into one generator. Nothing in barenn
-touches the module-level functions of ``random``, so no call can change another's
-numbers.
+methods); :func:`make_rng` turns that pair into one generator. With neither, barenn
+draws from the ``random`` module itself, so a script that calls ``random.seed(1337)``
+at its top gets the same weights every run, as it would with its own
+``random.uniform`` calls. An explicit ``seed`` or ``rng`` never touches the module's
+stream.
 
 :class:`NumpyLegacy` exists for one reason: the walkthrough's printed figures
 (``loss: 1.099, acc: 0.360`` at epoch 0 of the spiral network) come from numpy's
@@ -42,7 +44,7 @@ import random
 
 from barenn.checks import MAX_SIZE, check_int, check_type, describe
 
-__all__ = ["NumpyLegacy", "SEED_TYPES", "make_rng", "shuffle"]
+__all__ = ["NumpyLegacy", "SEED_TYPES", "SHARED_RANDOM", "SharedRandom", "make_rng", "shuffle"]
 
 # MT19937 constants from the reference implementation (Matsumoto & Nishimura).
 _STATE_WORDS = 624
@@ -196,12 +198,51 @@ def _check_shape(owner, rows, cols):
 SEED_TYPES = (int, float, str, bytes, bytearray)
 
 
+class SharedRandom:
+    """The ``random`` module's own generator, behind the methods barenn uses.
+
+    ``random.random()``, ``random.gauss()`` ... are methods of one hidden
+    ``random.Random`` that ``random.seed()`` seeds; this object forwards to them, so
+    barenn's unseeded draws are the very draws a tutorial's ``random.uniform`` calls
+    would make. It holds no state of its own: copies (``copy.deepcopy`` of a layer)
+    still draw from the module.
+    """
+
+    def random(self):
+        return random.random()
+
+    def gauss(self, mu=0.0, sigma=1.0):
+        return random.gauss(mu, sigma)
+
+    def uniform(self, a, b):
+        return random.uniform(a, b)
+
+    def shuffle(self, items):
+        random.shuffle(items)
+
+    def getstate(self):
+        return random.getstate()
+
+    def setstate(self, state):
+        random.setstate(state)
+
+    def __repr__(self):
+        return "SharedRandom()"
+
+
+SHARED_RANDOM = SharedRandom()
+
+
 def make_rng(seed=None, rng=None, owner="make_rng"):
-    """The generator to use: ``rng`` itself if given, else ``random.Random(seed)``.
+    """The generator to use: ``rng`` itself if given, else ``random.Random(seed)``
+    for a given ``seed``, else the ``random`` module (its shared generator).
 
     The one place that implements the convention "every random thing takes
     ``seed=`` or ``rng=``". When both are given, ``rng`` wins: passing an rng is how
     a caller threads one stream through several steps (data, then weights, ...).
+    With neither, the numbers come from the ``random`` module's own generator, the
+    one ``random.seed(...)`` seeds: a tutorial script that seeds at its top is
+    reproducible on barenn too (and one that does not seed gets fresh numbers).
     ``seed`` must be None, a whole number or a string (anything else is a TypeError
     even when ``rng`` is given); ``owner``, the function or class the caller is,
     names it in the error messages (as everywhere in barenn, see barenn.checks).
@@ -210,11 +251,15 @@ def make_rng(seed=None, rng=None, owner="make_rng"):
     True
     >>> r = NumpyLegacy(0); make_rng(seed=5, rng=r) is r
     True
+    >>> random.seed(1337); a = make_rng().random()
+    >>> random.seed(1337); a == random.random()
+    True
     """
     if seed is not None:
         check_type(owner, "seed", seed, SEED_TYPES, "None, a whole number or a string")
     if rng is None:
-        return random.Random(seed)
+        # No seed: the random module's shared generator, so random.seed() decides.
+        return SHARED_RANDOM if seed is None else random.Random(seed)
     if not callable(getattr(rng, "random", None)):
         raise TypeError(f"{owner}: rng must be a random.Random or have a random() method, "
                         f"got {describe(rng)}")

@@ -65,7 +65,7 @@ def matrix_step(layers, X, y):
 
 def scalar_loss(model, X, y):
     """The mean hinge loss as a Value: the root of one graph for the whole batch."""
-    losses = [(1.0 + (-t) * model(x)[0]).relu() for x, t in zip(X, y)]
+    losses = [(1.0 + (-t) * model(x)).relu() for x, t in zip(X, y)]
     total = losses[0]
     for sample_loss in losses[1:]:
         total = total + sample_loss

@@ -107,7 +107,7 @@ def test_initializer_spread(init, sigma):
 
 def test_glorot_is_xavier():
     assert Dense(5, 4, init="glorot", seed=2).weights == Dense(5, 4, init="xavier", seed=2).weights
-    assert set(INITIALIZERS) == {"walkthrough", "he", "xavier", "glorot"}
+    assert set(INITIALIZERS) == {"walkthrough", "he", "xavier", "glorot", "he_fan_avg"}
 
 
 @pytest.mark.parametrize("kwargs, error, words", [

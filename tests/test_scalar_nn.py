@@ -20,7 +20,7 @@ YS = [1.0, -1.0, -1.0, 1.0]
 
 
 def squared_loss(model, xs=XS, ys=YS):
-    return sum((model(x)[0] - y) ** 2 for x, y in zip(xs, ys))
+    return sum((model(x) - y) ** 2 for x, y in zip(xs, ys))
 
 
 def test_neuron_computes_its_formula_for_every_activation():
@@ -56,11 +56,16 @@ def test_inputs_may_be_values_and_get_gradients():
     assert [xi.grad for xi in x] == [w.data for w in neuron.weights]
 
 
-def test_a_one_neuron_layer_still_returns_a_list():
+def test_a_one_neuron_layer_returns_a_list_but_a_one_output_mlp_a_value():
     layer = Layer(3, 1, seed=0)
     out = layer([1.0, 2.0, 3.0])
     assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
-    assert len(MLP(3, [4, 4, 1], seed=0)([1.0, 2.0, 3.0])) == 1
+    model = MLP(3, [4, 4, 1], seed=0)
+    single = model([1.0, 2.0, 3.0])
+    assert isinstance(single, Value)
+    listed = model.outputs([1.0, 2.0, 3.0])
+    assert len(listed) == 1 and listed[0].data == single.data
+    assert len(MLP(3, [4, 2], seed=0)([1.0, 2.0, 3.0])) == 2
 
 
 def test_parameters_and_their_count():
@@ -202,5 +207,5 @@ def test_the_seed_binary_target_trains_below_0_01_within_100_steps():
     final = squared_loss(model).data
     assert start > 1.0
     assert final < 0.01
-    predictions = [model(x)[0].data for x in XS]
+    predictions = [model(x).data for x in XS]
     assert [math.copysign(1.0, p) for p in predictions] == YS
