@@ -70,7 +70,11 @@ _EXP_LIMIT = math.log(1.7976931348623157e308)
 
 def _as_float(x, owner, name, expected="a number (int or float) or a Value"):
     """``x`` as a float if it is a real number (not a bool), else barenn.checks' TypeError."""
-    return float(check_type(owner, name, x, numbers.Real, expected))
+    value = check_type(owner, name, x, numbers.Real, expected)
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{owner}: {name} is too large for a float") from None
 
 
 def _as_value(other, op):
@@ -416,6 +420,11 @@ def weighted_sum(weights, inputs, bias):
     >>> [v.grad for v in w], x[0].grad, b.grad
     ([3.0, 4.0], 2.0, 1.0)
     """
+    check_type("weighted_sum", "weights", weights, (list, tuple), "a list of Values")
+    check_type("weighted_sum", "inputs", inputs, (list, tuple), "a list of numbers or Values")
+    check_type("weighted_sum", "bias", bias, Value, "a Value")
+    for w in weights:
+        check_type("weighted_sum", "weights", w, Value, "a list of Values")
     w_data = [w.data for w in weights]
     x_data = [x.data if isinstance(x, Value) else _as_float(x, "weighted_sum", "an input")
               for x in inputs]

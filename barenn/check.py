@@ -114,9 +114,9 @@ def numeric_gradient(f, matrix, eps=EPS):
                                  f"{original!r}; use a larger step (the default is {EPS})")
             try:
                 r[j] = up
-                f_up = f()
+                f_up = check_number("numeric_gradient", "f()", f(), finite=False)
                 r[j] = down
-                f_down = f()
+                f_down = check_number("numeric_gradient", "f()", f(), finite=False)
             finally:
                 r[j] = original
             # Divide by the step actually taken: (x + ε) − (x − ε) is not exactly 2ε

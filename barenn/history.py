@@ -8,7 +8,7 @@
 
 from collections import namedtuple
 
-from barenn.checks import check_type
+from barenn.checks import check_int, check_number, check_type
 
 __all__ = ["History", "TrainStep"]
 
@@ -50,6 +50,10 @@ class History:
     def record(self, epoch, data_loss, regularization_loss, accuracy, learning_rate,
                val_loss=None, val_accuracy=None):
         """Append one epoch's figures (validation ones only when given)."""
+        check_int("History.record", "epoch", epoch, low=0, high=None)
+        for name, value in (("data_loss", data_loss), ("regularization_loss", regularization_loss),
+                            ("accuracy", accuracy), ("learning_rate", learning_rate)):
+            check_number("History.record", name, value, finite=False)
         self.epoch.append(epoch)
         self.loss.append(data_loss + regularization_loss)
         self.data_loss.append(data_loss)

@@ -26,6 +26,7 @@ import math
 from collections import namedtuple
 
 from barenn.checks import (
+    describe,
     ShapeError,
     check_batch,
     check_choice,
@@ -107,6 +108,13 @@ def initial_weights(init, n_inputs, n_neurons, rng):
     A function is called as ``init(rng, n_inputs, n_neurons)`` and must return the
     n_inputs x n_neurons weights (a list of lists, or anything with ``tolist()``).
     """
+    init = _init_spec(init)
+    check_int("initial_weights", "n_inputs", n_inputs, low=1)
+    check_int("initial_weights", "n_neurons", n_neurons, low=1)
+    check_int("initial_weights", "n_inputs x n_neurons", n_inputs * n_neurons, low=1)
+    if not (callable(getattr(rng, "gauss", None)) and callable(getattr(rng, "random", None))):
+        raise TypeError(f"initial_weights: rng must be a random.Random (or have gauss() and "
+                        f"random()), got {describe(rng)}")
     if isinstance(init, tuple) and init[0] == "uniform":
         low, width = -init[1], 2.0 * init[1]
         return [[low + width * rng.random() for _ in range(n_neurons)] for _ in range(n_inputs)]

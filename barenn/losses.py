@@ -33,7 +33,15 @@ numbers involved. Inputs are never modified.
 import math
 
 from barenn.activations import Softmax
-from barenn.checks import ShapeError, check_batch, check_bool, check_choice, entry_error
+from barenn.checks import (
+    ShapeError,
+    TrainingDiverged,
+    check_batch,
+    check_bool,
+    check_choice,
+    describe,
+    entry_error,
+)
 from barenn.matrix import argmax
 
 __all__ = [
@@ -130,6 +138,13 @@ def value_targets(where, y, rows, cols):
         for t in target:
             if not _is_number(t):
                 raise TypeError(f"{where}: target {t!r} for sample {i} is not a number")
+            try:
+                finite = math.isfinite(t)
+            except OverflowError:
+                finite = False
+            if not finite:
+                raise ValueError(f"{where}: target {describe(t)} for sample {i} is not a "
+                                 "finite number")
     return y
 
 
@@ -162,15 +177,21 @@ class Loss:
     def calculate(self, output, y):
         """The mean loss over the batch (a float); the sum with ``reduction="sum"``."""
         losses = self.forward(output, y)
-        if self.reduction == "sum":
-            return sum(losses)
-        return sum(losses) / len(losses)
+        total = sum(losses) if self.reduction == "sum" else sum(losses) / len(losses)
+        if math.isinf(total):
+            raise TrainingDiverged(f"{type(self).__name__}.calculate: the loss overflows to "
+                                   f"{total}; the outputs and targets are too far apart (scale "
+                                   "the targets down or lower the learning rate)")
+        return total
 
     def _numbers(self, where, compute, output):
         try:
             return compute()
         except TypeError:
             raise entry_error(where, output, "outputs") from None
+        except OverflowError:
+            raise ValueError(f"{where}: the outputs or targets hold a number too large "
+                             "for a float") from None
 
 
 class CategoricalCrossEntropy(Loss):

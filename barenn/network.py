@@ -122,7 +122,9 @@ class Network:
                              "network fuses them by itself")
         fusable = isinstance(last, Softmax) and isinstance(loss, (CategoricalCrossEntropy,
                                                                   SoftmaxCrossEntropy))
-        self.fused = SoftmaxCrossEntropy() if (fuse and fusable) else None
+        # the fused step averages or sums over the batch as the loss itself does
+        self.fused = (SoftmaxCrossEntropy(reduction=getattr(loss, "reduction", "mean"))
+                      if (fuse and fusable) else None)
         self.accuracy_kind = accuracy or accuracy_kind_for(loss, last)
 
     # --- structure ----------------------------------------------------------------------------

@@ -144,8 +144,8 @@ class Progress:
 
     def timing(self, epoch, batch):
         """(epochs per second, seconds left) from the work done up to ``epoch``/``batch``."""
-        check_int("Progress.timing", "epoch", epoch, low=0, high=None)
-        check_int("Progress.timing", "batch", batch, low=0, high=None)
+        check_int("Progress.timing", "epoch", epoch, low=0)
+        check_int("Progress.timing", "batch", batch, low=0)
         elapsed = self.clock() - self.started
         done = (epoch - self.first_epoch) + batch / self.batches  # epochs, fractional
         if done <= 0 or elapsed <= 0:

@@ -273,6 +273,10 @@ def shuffle(items, rng):
     the way numpy does and ``random.Random`` its own way); otherwise a
     Fisher-Yates shuffle driven by ``rng.random()`` alone.
     """
+    check_type("shuffle", "items", items, list, "a list")
+    if not (callable(getattr(rng, "shuffle", None)) or callable(getattr(rng, "random", None))):
+        raise TypeError(f"shuffle: rng must be a random.Random (or have shuffle() or random()), "
+                        f"got {describe(rng)}")
     method = getattr(rng, "shuffle", None)
     if callable(method):
         method(items)

@@ -31,7 +31,7 @@ import random
 from barenn import __version__
 from barenn._files import atomic_write_text, check_write_target, open_regular
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
-from barenn.checks import check_int, check_number, describe
+from barenn.checks import check_int, check_number, check_type, describe
 from barenn.layers import Dense, Dropout
 from barenn.losses import (
     BinaryCrossEntropy,
@@ -79,7 +79,7 @@ def layer_to_dict(index, layer):
     name = type_name(layer, LAYER_TYPES, f"layer (layer {index})")
     entry = {"type": name}
     if isinstance(layer, Dense):
-        entry.update(n_inputs=layer.n_inputs, n_neurons=layer.n_neurons, init=layer.init,
+        entry.update(n_inputs=layer.n_inputs, n_neurons=layer.n_neurons, init=_init_to_data(layer.init),
                      weight_regularizer_l1=layer.weight_regularizer_l1,
                      weight_regularizer_l2=layer.weight_regularizer_l2,
                      bias_regularizer_l1=layer.bias_regularizer_l1,
@@ -110,6 +110,23 @@ def matrix_from(index, what, m, rows, cols):
     return [[float(v) for v in r] for r in m]
 
 
+def _init_to_data(init):
+    """A Dense layer's ``init`` as JSON can hold it: a name, [kind, number], or
+    "custom" for a function (its weights are saved anyway)."""
+    if isinstance(init, tuple):
+        return list(init)  # ("normal", 0.1) -> ["normal", 0.1]; Dense accepts the list
+    return init if isinstance(init, (str, list)) else "custom"
+
+
+def loss_from(name, settings):
+    """A new loss of the saved type with its saved settings (``Loss.settings()``)."""
+    check_type("loss", "loss_settings", settings, dict, "a dict of loss settings")
+    try:
+        return LOSS_TYPES[name](**settings)
+    except TypeError as error:
+        raise LoadError(f"loss {name}: bad settings {settings!r} ({error})") from None
+
+
 def layer_from_dict(index, entry):
     if not isinstance(entry, dict):
         raise LoadError(f"layer {index} must be a dict, got {type(entry).__name__}")
@@ -122,7 +139,13 @@ def layer_from_dict(index, entry):
                 "init", "weight_regularizer_l1", "weight_regularizer_l2",
                 "bias_regularizer_l1", "bias_regularizer_l2")}
             rows, cols = entry["n_inputs"], entry["n_neurons"]
-            layer = Dense(rows, cols, seed=0, **settings)
+            init = settings.pop("init")
+            # "custom": the weights came from a function, which JSON cannot hold; the
+            # weights themselves are saved, so any init will do to build the layer
+            layer = Dense(rows, cols, seed=0, init="walkthrough" if init == "custom" else init,
+                          **settings)
+            if init == "custom":
+                layer.init = "custom"
             layer.weights = matrix_from(index, "weights", entry["weights"], rows, cols)
             layer.biases = matrix_from(index, "biases", entry["biases"], 1, cols)
             return layer
@@ -218,6 +241,7 @@ def network_to_dict(network, include_optimizer=True):
                      "precision": network.regression_precision},
         "fuse": network.fused is not None,
         "epochs_trained": network.epochs_trained,
+        "loss_settings": network.loss.settings() if callable(getattr(network.loss, "settings", None)) else {},
         "optimizer": None,
     }
     if network.optimizer is not None:
@@ -305,7 +329,7 @@ def network_from_dict(network_class, data, source="the data"):
         if not isinstance(loss_name, str) or loss_name not in LOSS_TYPES:
             raise LoadError(f"unknown loss {loss_name!r}; known: {', '.join(LOSS_TYPES)}")
         accuracy = data["accuracy"]
-        network = network_class(layers, LOSS_TYPES[loss_name](), accuracy=accuracy["kind"],
+        network = network_class(layers, loss_from(loss_name, data.get("loss_settings", {})), accuracy=accuracy["kind"],
                                 precision_divisor=accuracy["precision_divisor"],
                                 fuse=bool(data.get("fuse", True)))
         precision = accuracy.get("precision")

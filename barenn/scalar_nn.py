@@ -84,6 +84,7 @@ class Neuron(Module):
     def __call__(self, inputs):
         """The neuron's output (a Value) for one sample ``inputs`` (numbers or Values)."""
         weights = self.weights
+        check_type("Neuron", "inputs", inputs, (list, tuple), "one sample: a list of numbers or Values")
         if len(inputs) != len(weights):
             raise ValueError(
                 f"Neuron: expected a sample of {len(weights)} inputs, got {len(inputs)}"

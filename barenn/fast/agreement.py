@@ -19,7 +19,7 @@ from collections import namedtuple
 
 from barenn import matrix as reference
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
-from barenn.checks import check_int
+from barenn.checks import check_int, describe
 from barenn.datasets import spiral
 from barenn.fast import matrix as fast_matrix, training as fast
 from barenn.layers import Dense, Dropout
@@ -62,6 +62,9 @@ def largest_relative_difference(a, b):
             worst_rel = max(worst_rel, diff / scale if scale else 0.0)
     except OverflowError:
         raise ValueError("largest_relative_difference: a number is too large for a float") from None
+    except TypeError:
+        raise TypeError("largest_relative_difference: a and b must be numbers or equally "
+                        f"nested lists of numbers, got {describe(a)} and {describe(b)}") from None
     return worst_abs, worst_rel
 
 

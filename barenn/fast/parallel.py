@@ -375,10 +375,12 @@ class GradientPool:
         parts = split(list(indices), len(self.processes))
         masks = self._draw_masks(parts)
         weights = pack(self._values())
+        # a summed loss adds the parts up; a mean weighs each by its share of the batch
+        summed = getattr(network.loss, "reduction", "mean") == "sum"
         busy = []
         for k, part in enumerate(parts):
             if part:
-                self._send(k, ("train", weights, part, len(part) / n, masks[k]))
+                self._send(k, ("train", weights, part, 1.0 if summed else len(part) / n, masks[k]))
                 busy.append(k)
         loss = 0.0
         hits = count = 0
@@ -390,8 +392,7 @@ class GradientPool:
                 overflow = overflow or message[1]
                 continue
             _, part_loss, part_hits, part_count, grads = message
-            share = len(parts[k]) / n
-            loss += part_loss * share
+            loss += part_loss if summed else part_loss * len(parts[k]) / n
             hits += part_hits
             count += part_count
             numbers = array("d")
