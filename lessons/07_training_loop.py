@@ -92,7 +92,7 @@ def scalar_step(model, zero_grad, rate):
     if zero_grad:
         for p in parameters:          # 1. forget last step's gradients
             p.grad = 0.0
-    predictions = [model(x)[0] for x in XS]                            # 2. forward
+    predictions = [model(x) for x in XS]                               # 2. forward
     loss = sum((p - t) ** 2 for p, t in zip(predictions, YS))          # 3. loss
     before = first.grad
     loss.backward()                                                    # 4. backward
@@ -218,7 +218,7 @@ def main(argv=None):
     print(f"{'step':>4}  {'loss':>7}")
     for k in shown:
         print(f"{k:>4}  {good[k][0]:>7.4f}")
-    print(f"predictions now: {', '.join(fmt(model(x)[0].data, 3) for x in XS)}"
+    print(f"predictions now: {', '.join(fmt(model(x).data, 3) for x in XS)}"
           f" (targets {', '.join(fmt(t) for t in YS)})")
     falls = good[-1][0] < good[0][0]
     lesson.tell(f"""
