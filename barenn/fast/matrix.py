@@ -7,7 +7,8 @@ terms only) and pick a kernel by shape:
 
 * ``dot(a, b)``: an inline sum for an inner size of 1 to 3; rows of zeros cost
   nothing; mostly-zero rows (MNIST pixels, one-hot rows, ReLU outputs) are reduced
-  over their non-zero entries only; rows of zeros of ``b`` are left out;
+  over their non-zero entries only (the rows of ``b`` facing them gathered once and
+  zipped into shortened columns); rows of zeros of ``b`` are left out;
 * ``dot_add_row(a, b, r)``: ``add_row(dot(a, b), r)`` in one pass (a layer's
   forward);
 * ``dot_transposed(a, bt)``: ``dot(a, transpose(bt))`` without the transpose
