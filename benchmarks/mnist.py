@@ -52,6 +52,10 @@ issue's kernel): 3.12 6.63 -> 4.96, 3.11 19.6 -> 17.5; what is left is math.sump
 of the rows they face, about 25 %, and the parent's Adam step, about 10 %. With 2
 workers the parent's part (Adam, summing and packing ~100,000 numbers a step) is
 about 12 s of the 47.9: wall = 72 CPU s / 2 + 12.
+
+lessons/12_mnist.py (no --quick) uses the same split, seeds and stopping rule: it
+gave the same validation row and the same 97.64 % on the test set, in 668 s (3.12,
+2 workers, load 3.6 falling to 0.5, 64-132 s an epoch).
 """
 
 import argparse
