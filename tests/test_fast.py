@@ -10,6 +10,7 @@ import random
 import pytest
 
 from barenn import fast
+from barenn import matrix as barenn_matrix
 from barenn.activations import ReLU, Softmax
 from barenn.datasets import spiral
 from barenn.fast import agreement, training
@@ -175,3 +176,43 @@ def test_the_reference_tier_never_imports_the_fast_tier():
             if isinstance(node, ast.ImportFrom):
                 assert not (node.module or "").startswith("barenn.fast"), name
                 assert not any(a.name == "fast" for a in node.names), name
+
+
+def mnist_like(rng, rows, cols=784, zeros=0.81):
+    return [[0.0 if rng.random() < zeros else rng.randrange(1, 256) / 255 for _ in range(cols)]
+            for _ in range(rows)]
+
+
+def test_sparse_rows_gathering_whole_rows_of_b_give_the_per_column_gather_exactly():
+    # The sparse kernel gathers the rows of b facing a row's non-zeros once and
+    # zips them into columns: the same tuples as one itemgetter call per column,
+    # so the very same sums, to the last bit.
+    rng = random.Random(5)
+    X = mnist_like(rng, 12)
+    W = [[rng.uniform(-0.1, 0.1) for _ in range(128)] for _ in range(784)]
+    columns = [list(c) for c in zip(*W)]
+    X[3] = [0.0] * 784
+    X[4] = [0.0] * 784
+    X[4][400] = 0.5  # one non-zero
+    assert fast_matrix._product(X, columns, W) == fast_matrix._product(X, columns)
+    dvalues = [[rng.uniform(-1, 1) for _ in range(128)] for _ in range(12)]
+    pixels = [list(c) for c in zip(*X)]
+    by_rows = fast_matrix._product(pixels, [list(c) for c in zip(*dvalues)], dvalues)
+    assert by_rows == fast_matrix._product(pixels, [list(c) for c in zip(*dvalues)])
+    assert rel(fast_matrix.dot(pixels, dvalues), barenn_matrix.dot(pixels, dvalues)) <= TOL
+
+
+def test_a_first_layer_on_mnist_shaped_input_equals_the_reference():
+    rng = random.Random(6)
+    X = mnist_like(rng, 40)
+    y = [rng.randrange(10) for _ in X]
+
+    def build():
+        return Network([Dense(784, 128, init="he", seed=1), ReLU(), Dense(128, 10, init="he", seed=2),
+                        Softmax()], CategoricalCrossEntropy(), Adam(0.01, decay=5e-3))
+    ref, quick = build(), build()
+    for start in (0, 20):
+        r = ref.train_step(X[start:start + 20], y[start:start + 20])
+        q = fast.train_step(quick, X[start:start + 20], y[start:start + 20])
+        assert rel((q.data_loss, q.output), (r.data_loss, r.output)) <= TOL
+    assert rel(weights(quick), weights(ref)) <= TOL

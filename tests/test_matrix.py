@@ -626,7 +626,7 @@ def test_the_paths_are_really_taken(monkeypatch):
     """Guard for the tests above: the knobs do steer rows to the kernel they claim."""
     calls = []
     real = matrix._sparse_row
-    monkeypatch.setattr(matrix, "_sparse_row", lambda r, columns: calls.append(1) or real(r, columns))
+    monkeypatch.setattr(matrix, "_sparse_row", lambda r, columns, b=None: calls.append(1) or real(r, columns, b))
     rng = random.Random(3)
     b = random_matrix(rng, 40, 20)
     dense = random_matrix(rng, 1, 40)[0]  # no zeros
@@ -656,7 +656,7 @@ def test_the_paths_are_really_taken(monkeypatch):
 def test_short_rows_are_not_inspected_by_default(monkeypatch):
     calls = []
     real = matrix._sparse_row
-    monkeypatch.setattr(matrix, "_sparse_row", lambda r, columns: calls.append(1) or real(r, columns))
+    monkeypatch.setattr(matrix, "_sparse_row", lambda r, columns, b=None: calls.append(1) or real(r, columns, b))
     short = [[0.0] * 15 + [1.0]] * 3  # 94 % zeros, but only 16 long: dense is cheaper
     b = random_matrix(random.Random(5), 16, 20)
     assert matrix.SPARSE_MIN_INNER > 16

@@ -103,6 +103,8 @@ DOT_CASES = [
     ("dot, rows of zeros in the left matrix", (12, 40, 20), 0.0, 0.5),
     ("dot, rows of zeros in the right matrix", (12, 40, 20), 0.0, 0.0),
     ("dot, MNIST-like pixels (81 % zeros)", (16, 784, 32), 0.81, 0.0),
+    ("dot, rows with one or two non-zeros", (30, 40, 20), 0.96, 0.0),
+    ("dot, a first layer's weight gradient (pixels x samples, 81 % zeros)", (784, 40, 24), 0.81, 0.0),
 ]
 
 
@@ -127,6 +129,10 @@ def _dot_rows(rng):
                   for pr, wr in zip(reference.dot(a, reference.transpose(bt)), where)]
         pairs_where.append((fast_matrix.dot_transposed_where(a, bt, where), masked))
     rows.append(_row("dot_add_row = add_row(dot(a, b), r)", pairs_add))
+    # A first layer's forward on MNIST-shaped input: sparse rows, 784 -> 128.
+    a, b, r = _matrix(rng, 6, 784, zeros=0.81), _matrix(rng, 784, 128), _matrix(rng, 1, 128)
+    rows.append(_row("dot_add_row, MNIST-like pixels into 128 neurons",
+                     [(fast_matrix.dot_add_row(a, b, r), reference.add_row(reference.dot(a, b), r))]))
     rows.append(_row("dot_transposed = dot(a, transpose(b))", pairs_t))
     rows.append(_row("dot_transposed_where = masked dot", pairs_where))
     return rows

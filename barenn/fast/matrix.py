@@ -7,7 +7,8 @@ terms only) and pick a kernel by shape:
 
 * ``dot(a, b)``: an inline sum for an inner size of 1 to 3; rows of zeros cost
   nothing; mostly-zero rows (MNIST pixels, one-hot rows, ReLU outputs) are reduced
-  over their non-zero entries only; rows of zeros of ``b`` are left out;
+  over their non-zero entries only (the rows of ``b`` facing them gathered once and
+  zipped into shortened columns); rows of zeros of ``b`` are left out;
 * ``dot_add_row(a, b, r)``: ``add_row(dot(a, b), r)`` in one pass (a layer's
   forward);
 * ``dot_transposed(a, bt)``: ``dot(a, transpose(bt))`` without the transpose
@@ -112,11 +113,15 @@ def _zero_row(r, m):
     return [0.0] * m
 
 
-def _sparse_row(r, columns):
+def _sparse_row(r, columns, b=None):
     """One row of a product computed from the non-zero entries of ``r`` only.
 
     ``itemgetter`` gathers those entries from every column in C, so the work
-    shrinks with the number of non-zeros.
+    shrinks with the number of non-zeros. Given ``b`` itself (the rows whose
+    columns ``columns`` are), it gathers the rows of ``b`` facing the non-zeros
+    once, and ``zip`` turns them into the shortened columns: the very same
+    tuples (so the same sums), built about 1.5x faster than one ``itemgetter``
+    call per column (benchmarks/mnist.py, ``--kernels``).
     """
     where = list(compress(range(len(r)), r))
     if not where:
@@ -128,19 +133,26 @@ def _sparse_row(r, columns):
     if len(where) > 1:
         gather = itemgetter(*where)
         values = gather(r)
+        if b is not None:
+            shortened = zip(*gather(b))
+        else:
+            shortened = map(gather, columns)
         if sumprod is sumprod_fallback:  # written out, as in _dense_product
-            return [sum(map(_mul, values, gather(c))) for c in columns]
-        return [sumprod(values, gather(c)) for c in columns]
+            return [sum(map(_mul, values, c)) for c in shortened]
+        return [sumprod(values, c) for c in shortened]
     # itemgetter of one index returns a value, not a tuple
     (t,) = where
     x = r[t]
     if not isinstance(x, Number):  # 'ab' * 2 would repeat a string, not raise
         raise TypeError("not a number")
+    if b is not None:
+        return [x * v for v in b[t]]
     return [x * c[t] for c in columns]
 
 
-def _product(a, columns):
-    """``a`` times the matrix whose columns are ``columns``."""
+def _product(a, columns, b=None):
+    """``a`` times the matrix whose columns are ``columns`` (and, if given, whose
+    rows are ``b``: the sparse rows then gather whole rows of ``b``)."""
     if not columns or not columns[0]:
         # Nothing to multiply (m = 0 or k = 0): every element is an empty sum.
         # The elements must still be numbers.
@@ -163,7 +175,7 @@ def _product(a, columns):
         # With any dense row, the dense product multiplies, so checks, them all.
         sum(chain.from_iterable(columns))
     dense_rows = iter(_dense_product([r for r, s in zip(a, is_sparse) if not s], columns))
-    return [_sparse_row(r, columns) if s else next(dense_rows) for r, s in zip(a, is_sparse)]
+    return [_sparse_row(r, columns, b) if s else next(dense_rows) for r, s in zip(a, is_sparse)]
 
 
 def _dot_small_inner(a, b):
@@ -269,7 +281,7 @@ def dot(a, b):
     live = list(compress(range(k), map(any, b)))
     if k and len(live) <= (1 - ZERO_ROWS_SHARE) * k:
         return naming_non_numbers("dot", named, _product_of_live_rows, a, b, live)
-    return naming_non_numbers("dot", named, _product, a, list(zip(*b)))
+    return naming_non_numbers("dot", named, _product, a, list(zip(*b)), b)
 
 
 def _product_of_live_rows(a, b, live):
@@ -293,7 +305,7 @@ def _product_of_live_rows(a, b, live):
     b_live = [b[t] for t in live]
     if len(live) <= SMALL_INNER:
         return _dot_small_inner(a_live, b_live)
-    return _product(a_live, list(zip(*b_live)))
+    return _product(a_live, list(zip(*b_live)), b_live)
 
 
 def dot_add_row(a, b, r):
@@ -322,7 +334,7 @@ def dot_add_row(a, b, r):
         return _checked_small_inner("dot_add_row", a, b, _dot_small_inner_add_row, a, b, bias,
                                     extra=(("row", r),))
     product = naming_non_numbers("dot_add_row", (("left matrix", a), ("right matrix", b)),
-                                  _product, a, list(zip(*b)))
+                                  _product, a, list(zip(*b)), b)
     try:
         return [list(map(_add, x, bias)) for x in product]
     except TypeError:  # numbers that do not add up (a Decimal and a float)

@@ -7,8 +7,9 @@ same four parts and returns the same figures (within rounding, checked by
 
 * a Dense layer's forward adds the biases inside the product's own pass
   (``barenn.fast.matrix.dot_add_row``);
-* a Dense layer's backward uses ``barenn.fast.matrix.dot``, which reduces each
-  input feature over its non-zero samples only (MNIST pixels are mostly 0), and
+* a Dense layer's forward and its weight gradient reduce over the non-zero
+  inputs only (``barenn.fast.matrix.dot``: MNIST pixels are mostly 0; the
+  weight gradient takes each pixel over the samples where it is not 0), and
   ``dot_transposed`` for dinputs, with no transpose built;
 * a ReLU followed by a Dense layer goes backward in one pass
   (``relu_backward_through``): the products the ReLU would zero are never made;
