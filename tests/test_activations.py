@@ -264,7 +264,10 @@ def test_relu_backward_through_a_dense_equals_the_two_backward_passes(n_out, see
     two_passes = relu.backward(dense.backward(dvalues))
     relu.dinputs = None
     one_pass = relu_backward_through(relu, dense, dvalues)
-    assert one_pass == two_passes  # the very same numbers
+    # the same numbers up to rounding: the reference's dot (math.sumprod on 3.12+)
+    # and the fast tier's inline kernel may round the last digit differently
+    for fast_row, reference_row in zip(one_pass, two_passes):
+        assert fast_row == pytest.approx(reference_row, rel=1e-12, abs=1e-15)
     assert relu.dinputs is one_pass
     assert one_pass[1][2] == 0.0 and one_pass[4] == [0.0] * k
 
