@@ -203,11 +203,11 @@ def _read_number_rows(path):
         if "only numbers" not in str(error):
             raise UserError(plain(error).replace("predict: ", "")) from None
         # no header: every line is data
-        from barenn.csvdata import _delimiter
+        from barenn.csvdata import delimiter_of
 
         with open(path, newline="", encoding="utf-8-sig") as f:
             text = f.read()
-        delimiter = _delimiter(text.lstrip("\r\n").splitlines()[0])
+        delimiter = delimiter_of(text.lstrip("\r\n").splitlines()[0])
         with open(path, newline="", encoding="utf-8-sig") as f:
             reader = csv.reader(f, delimiter=delimiter, skipinitialspace=True)
             table, lines = [], []
