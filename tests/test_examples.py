@@ -4,17 +4,16 @@ The slow check of the walkthrough's epoch-10,000 line runs only with
 BARENN_SLOW_TESTS=1 (about a minute or more of CPU).
 """
 
-import gzip
 import math
 import os
 import random
 import re
-import struct
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from fake_mnist import write_idx
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -29,30 +28,11 @@ def run(script, *args, cwd=None):
     return result.stdout
 
 
-def write_idx(directory, kind, n, seed):
-    """n synthetic 28x28 'digits' (a band of ink whose place depends on the label)."""
-    rng = random.Random(seed)
-    prefix = "train" if kind == "train" else "t10k"
-    pixels, labels = bytearray(), bytearray()
-    for _ in range(n):
-        label = rng.randrange(10)
-        image = [0] * 784
-        for r in range(4 + label * 2, 8 + label * 2):
-            for c in range(6, 22):
-                if rng.random() < 0.8:
-                    image[r * 28 + c] = rng.randrange(60, 256)
-        pixels += bytes(image)
-        labels.append(label)
-    for name, body in ((f"{prefix}-images-idx3-ubyte", struct.pack(">IIII", 2051, n, 28, 28) + pixels),
-                       (f"{prefix}-labels-idx1-ubyte", struct.pack(">II", 2049, n) + labels)):
-        (directory / (name + ".gz")).write_bytes(gzip.compress(bytes(body)))
-
-
 @pytest.fixture(scope="module")
 def tiny_mnist(tmp_path_factory):
     directory = tmp_path_factory.mktemp("mnist")
-    write_idx(directory, "train", 60, seed=1)
-    write_idx(directory, "test", 20, seed=2)
+    write_idx(directory, "train", 60, seed=1, compress=True)
+    write_idx(directory, "test", 20, seed=2, compress=True)
     return directory
 
 

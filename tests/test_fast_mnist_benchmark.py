@@ -6,13 +6,12 @@ reads the test set before the choice is made, and that --search never reads it.
 """
 
 import importlib.util
-import random
-import struct
 from pathlib import Path
 
 import pytest
 
 from barenn.realdata import MnistImages
+from fake_mnist import images_and_labels, write_idx
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,29 +22,6 @@ def bench():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def images_and_labels(n, seed):
-    """n synthetic 28x28 'digits': a band of ink whose height depends on the label."""
-    rng = random.Random(seed)
-    pixels, labels = bytearray(), []
-    for _ in range(n):
-        label = rng.randrange(10)
-        image = [0] * 784
-        for r in range(4 + label * 2, 8 + label * 2):
-            for c in range(6, 22):
-                if rng.random() < 0.8:
-                    image[r * 28 + c] = rng.randrange(60, 256)
-        pixels += bytes(image)
-        labels.append(label)
-    return bytes(pixels), labels
-
-
-def write_idx(directory, kind, n, seed):
-    prefix = "train" if kind == "train" else "t10k"
-    pixels, labels = images_and_labels(n, seed)
-    (directory / f"{prefix}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 2051, n, 28, 28) + pixels)
-    (directory / f"{prefix}-labels-idx1-ubyte").write_bytes(struct.pack(">II", 2049, n) + bytes(labels))
 
 
 class Spy(MnistImages):

@@ -6,14 +6,12 @@ reads the real MNIST files here: it gets an empty directory (and must explain
 how to get the files, exiting with status 0) or a tiny IDX directory made here.
 """
 
-import gzip
 import os
-import random
 import re
-import struct
 import subprocess
 import sys
 from pathlib import Path
+from fake_mnist import write_idx
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
@@ -100,29 +98,6 @@ def test_lesson_12_without_files_explains_and_exits_cleanly(tmp_path):
             assert name in out
         assert "download_mnist" in out
         assert "Traceback" not in result.stderr
-
-
-def write_idx(directory, kind, n, seed, compress):
-    """n synthetic 28x28 'digits' (a band of ink whose place depends on the label)."""
-    rng = random.Random(seed)
-    prefix = "train" if kind == "train" else "t10k"
-    pixels, labels = bytearray(), bytearray()
-    for _ in range(n):
-        label = rng.randrange(10)
-        image = [0] * 784
-        for r in range(4 + label * 2, 8 + label * 2):
-            for c in range(6, 22):
-                if rng.random() < 0.8:
-                    image[r * 28 + c] = rng.randrange(60, 256)
-        pixels += bytes(image)
-        labels.append(label)
-    files = {f"{prefix}-images-idx3-ubyte": struct.pack(">IIII", 2051, n, 28, 28) + bytes(pixels),
-             f"{prefix}-labels-idx1-ubyte": struct.pack(">II", 2049, n) + bytes(labels)}
-    for name, body in files.items():
-        if compress:
-            (directory / (name + ".gz")).write_bytes(gzip.compress(body))
-        else:
-            (directory / name).write_bytes(body)
 
 
 def test_lesson_12_quick_runs_on_a_tiny_idx_directory(tmp_path):
