@@ -37,7 +37,7 @@ from barenn.losses import (
     SoftmaxCrossEntropy,
 )
 from barenn.bridge import engines_check_row
-from barenn.fast.agreement import TOLERANCE as FAST_TOLERANCE, fast_check_rows
+from barenn.agreement import TOLERANCE as FAST_TOLERANCE, fast_check_rows
 from barenn.checks import (
     ShapeError,
     check_callable,
@@ -327,7 +327,7 @@ def run_checks(seed=0):
     """Every check: one ``CheckRow(name, max_abs, max_rel, passed)`` per part of the
     matrix engine (Dense with and without regularization, each activation, Dropout
     with a fixed mask, each loss), "fused softmax+CE vs Jacobian path", "scalar engine
-    vs matrix engine", the "fast = reference" rows (``barenn.fast.agreement``: the fast
+    vs matrix engine", the "fast = reference" rows (``barenn.agreement``: the fast
     tier against the reference, call for call and for whole training runs), then any
     extra rows (see ``register_check``). Shapes and values are drawn from ``seed``."""
     check_int("run_checks", "seed", seed, high=None)

@@ -105,7 +105,7 @@ class Optimizer:
                 raise ShapeError(f"{type(self).__name__}: the gradient of {name} in {layer!r} is "
                                  f"{format_shape(_shape_of(grad))} but {name} is "
                                  f"{format_shape(_shape_of(value))}")
-            state = self._state_for(layer, name, value)
+            state = self.state_for(layer, name, value)
             setattr(layer, name, self.update(value, grad, state))
 
     def post_update_params(self):
@@ -142,10 +142,15 @@ class Optimizer:
             if matrix_shape(state[slot], owner, slot) != dims:
                 raise ShapeError(f"{owner}: the {slot} matrix must have the shape of the weights")
 
-    def _state_for(self, layer, name, value):
+    def state_for(self, layer, name, value):
+        """The dict of slot matrices (momentum, cache) kept for ``layer``'s parameter
+        ``name``; zeros shaped like ``value`` the first time it is asked for."""
         key = (id(layer), name)
         state = self.state.get(key)
         if state is None:
+            owner = f"{type(self).__name__}.state_for"
+            check_type(owner, "name", name, str, "a parameter name such as 'weights'")
+            matrix_shape(value, owner, "value")
             self._layers.setdefault(id(layer), layer)
             state = self.state[key] = {slot: _zeros_like(value) for slot in self.slots}
         return state

@@ -42,7 +42,7 @@ import math
 import os
 import random
 
-from barenn.checks import MAX_SIZE, check_int, check_type, describe
+from barenn.checks import MAX_SIZE, check_int, check_number, check_type, describe
 
 __all__ = ["NumpyLegacy", "SEED_TYPES", "SHARED_RANDOM", "SharedRandom", "make_rng", "shuffle"]
 
@@ -123,6 +123,9 @@ class NumpyLegacy(random.Random):
         the next call, exactly as numpy does. ``mu + sigma * z`` is also numpy's
         order of operations in ``np.random.normal``.
         """
+        if type(mu) is not float or type(sigma) is not float:  # floats are the usual case
+            mu = check_number("NumpyLegacy.gauss", "mu", mu)
+            sigma = check_number("NumpyLegacy.gauss", "sigma", sigma)
         z = self.gauss_next
         if z is not None:
             self.gauss_next = None

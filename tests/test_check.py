@@ -161,7 +161,7 @@ def clean_extras(monkeypatch):
     return check.EXTRA_CHECKS
 
 
-from barenn.fast.agreement import fast_check_rows  # noqa: E402
+from barenn.agreement import fast_check_rows  # noqa: E402
 
 ALL_ROWS = REQUIRED_ROWS + ["scalar engine vs matrix engine"] + [r.name for r in fast_check_rows(0)]
 

@@ -13,7 +13,8 @@ from barenn import fast
 from barenn import matrix as barenn_matrix
 from barenn.activations import ReLU, Softmax
 from barenn.datasets import spiral
-from barenn.fast import agreement, training
+from barenn import agreement
+from barenn.fast import training
 from barenn.fast import matrix as fast_matrix
 from barenn.layers import Dense, Dropout
 from barenn.losses import CategoricalCrossEntropy

@@ -45,7 +45,7 @@ MODULES = [
     "matrix", "layers", "activations", "losses", "optimizers", "network", "autograd",
     "scalar_nn", "check", "compare", "datasets", "realdata", "graph", "progress",
     "accuracy", "bridge", "sources", "saving", "history", "rng", "plot", "explore",
-    "lesson", "checks", "csvdata", "fast.matrix", "fast.parallel", "fast.training", "fast.agreement",
+    "lesson", "checks", "csvdata", "fast.matrix", "fast.parallel", "fast.training", "agreement",
 ]
 
 # Left out of the blind fuzz (see the module docstring): they write files, start
@@ -53,7 +53,7 @@ MODULES = [
 NOT_FUZZED = {
     "check.main",                 # a command line (python -m barenn check)
     "check.run_checks",           # the whole check suite: slow by design, no arguments to speak of
-    "fast.agreement.fast_check_rows",  # the fast-vs-reference rows: seconds of work by design
+    "agreement.fast_check_rows",  # the fast-vs-reference rows: seconds of work by design
     "realdata.download_mnist",    # the network; tests/test_realdata.py serves it locally
     "saving.write_json",          # writes a file: tests/test_files_hostile.py
     "explore.write_page",         # writes a file: tests/test_files_hostile.py
@@ -243,7 +243,7 @@ def good_arguments(key, parameters, world):
         "fast.training.relu_backward_through": {"relu": None, "dense": world["dense"],
                                                 "dvalues": m},
         "fast.training.backward": {"network": world["net"], "output": None, "y": world["y"]},
-        "fast.agreement.largest_relative_difference": {"a": m, "b": m},
+        "agreement.largest_relative_difference": {"a": m, "b": m},
         "Network.train_step": {"X_batch": world["X"], "y_batch": world["y"]},
         "Network.fit": {"X": world["X"], "y": world["y"], "epochs": 2, "verbose": 0},
         "Network.predict": {"X": world["X"]},

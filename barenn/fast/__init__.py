@@ -11,8 +11,11 @@ package holds what makes training fast, and ``Network.fit`` uses it by default
 * ``barenn.fast.training``: ``forward``, ``backward`` and ``train_step`` for a
   Network (Dense forward in one pass, ReLU + Dense backward fused, no dinputs for
   the first layer);
-* ``barenn.fast.parallel``: ``GradientPool``, worker processes that share each batch;
-* ``barenn.fast.agreement``: the "fast = reference" rows of ``python -m barenn check``.
+* ``barenn.fast.parallel``: ``GradientPool``, worker processes that share each batch.
+
+The proof that they agree, ``barenn.agreement`` (the "fast = reference" rows of
+``python -m barenn check``), sits above both tiers, next to ``barenn.check``: it
+needs a whole ``Network``, and nothing in this package imports ``barenn.network``.
 
 Every function here gives the reference's numbers within 1e-9 relative (usually to
 the last digit or the last few); the tests and ``check`` compare them call for call.
