@@ -1,18 +1,13 @@
 """Activation functions: the non-linear step after a Dense layer.
 
 Every activation works on a batch (a list of rows, one row per sample) and has the
-same small interface as the layers, so a network can treat them all alike:
-
-* ``forward(inputs, training=True)`` stores ``self.inputs`` and ``self.output`` and
-  returns the output (same shape as the inputs). ``training`` is accepted and ignored:
-  no activation behaves differently at inference time.
-* ``backward(dvalues)`` takes dL/d(output) (same shape as the output), stores
-  ``self.dinputs`` = dL/d(inputs) and returns it.
-* ``predictions(output)`` turns this activation's output into the network's answer
-  (class indices for ``Softmax``, 0/1 for ``Sigmoid``, the values themselves otherwise).
-* ``params()`` returns ``[]``: activations have nothing to learn.
-
-Inputs are never modified; every result is a new list of lists.
+interface of every part (``barenn.part``): ``forward(inputs, training=True)`` stores
+``self.inputs`` and ``self.output`` and returns the output (same shape as the
+inputs; ``training`` is accepted and ignored), ``backward(dvalues)`` stores and
+returns ``self.dinputs``. ``predictions(output)`` turns the output into the
+network's answer (class indices for ``Softmax``, 0/1 for ``Sigmoid``, the values
+themselves otherwise). Each method is one line that checks its arguments, then the
+formula. Inputs are never modified; every result is a new list of lists.
 
 >>> relu = ReLU()
 >>> relu.forward([[1.0, -2.0, 3.0]])
@@ -23,158 +18,33 @@ Inputs are never modified; every result is a new list of lists.
 
 import math
 
-from barenn.checks import (
-    ShapeError,
-    check_batch,
-    check_dvalues,
-    check_numbers,
-    describe,
-    entry_error,
-    too_large_error,
-)
-from barenn.matrix import argmax, column, copy, diagflat, dot, outer, subtract
+from barenn.checks import check_dvalues, check_inputs, check_jacobian_input, check_number
+from barenn.matrix import argmax, copy, diagflat, outer, subtract, sumprod
+from barenn.part import Part
 
 __all__ = ["ReLU", "Sigmoid", "Tanh", "Softmax", "Linear", "softmax_jacobian", "sigmoid"]
 
 
-def sigmoid(x):
-    """1 / (1 + e^-x) for one number, without overflow for any size of ``x``.
-
-    ``math.exp(-x)`` overflows once -x passes about 709, so for negative x use the
-    equal form e^x / (1 + e^x), whose exponent is then negative (it only underflows
-    harmlessly to 0).
-
-    >>> sigmoid(0.0), sigmoid(1e6), sigmoid(-1e6)
-    (0.5, 1.0, 0.0)
-    """
-    try:
-        return _sigmoid(x)
-    except TypeError:
-        raise TypeError(f"sigmoid: x must be a real number, got {describe(x)}") from None
-    except OverflowError:  # an int too large for a float (10**400)
-        raise ValueError("sigmoid: x is too large for a float") from None
-
-
-def _sigmoid(x):
-    """``sigmoid`` without its argument checks (``Sigmoid.forward`` checks the batch)."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-class Activation:
-    """What every activation shares: stored tensors and the uniform interface."""
-
-    # True when ``_backward`` does arithmetic with every element of dvalues, so a
-    # non-number fails there by itself and needs no check of its own beforehand.
-    backward_touches_every_dvalue = True
-
-    def __init__(self):
-        self.inputs = None
-        self.output = None
-        self.dinputs = None
-
-    def __repr__(self):
-        return f"{type(self).__name__}()"
-
-    def params(self):
-        """Learnable parameters: none (see ``barenn.layers.Dense.params``)."""
-        return []
-
-    def predictions(self, output):
-        """The network's answer for this output: the values themselves (a copy)."""
-        return copy(output)
-
-    def forward(self, inputs, training=True):
-        """Apply the activation to every sample of ``inputs`` (n x k); return n x k."""
-        name = f"{type(self).__name__}.forward"
-        check_batch(name, inputs)
-        try:
-            output = self._forward(inputs)
-        except TypeError:
-            raise entry_error(name, inputs) from None
-        except OverflowError:  # an int too large for a float (10**400)
-            raise too_large_error(name, ("inputs", inputs)) from None
-        self.inputs = inputs
-        self.output = output
-        return output
-
-    def backward(self, dvalues):
-        """Given dL/d(output) (n x k), set and return ``self.dinputs`` (n x k)."""
-        check_dvalues(f"{type(self).__name__}.backward", dvalues, self.output,
-                      check_numbers=not self.backward_touches_every_dvalue)
-        try:
-            self.dinputs = self._backward(dvalues)
-        except TypeError:
-            raise entry_error(f"{type(self).__name__}.backward", dvalues, "dvalues") from None
-        except OverflowError:
-            raise too_large_error(f"{type(self).__name__}.backward", ("dvalues", dvalues)) from None
-        return self.dinputs
-
-
-class ReLU(Activation):
-    """max(0, x) element by element; its slope is 1 where x > 0 and 0 elsewhere.
+class ReLU(Part):
+    """max(0, x) element by element; its slope is 1 where x > 0 and 0 elsewhere
+    (lesson 01 takes it by hand; lesson 06 uses it in a network).
 
     At exactly x = 0 the slope is taken as 0 (no gradient flows), as in the walkthrough.
-    Lesson 01 (one neuron) takes this slope by hand; lesson 06 uses it in a network.
     """
 
-    # backward passes some dvalues on untouched and drops the others: check them.
-    backward_touches_every_dvalue = False
+    def forward(self, inputs, training=True):
+        """output = max(0, inputs), element by element (n x k -> n x k) (lesson 01)."""
+        check_inputs("ReLU.forward", inputs)
+        self.inputs = inputs
+        self.output = [[max(0.0, x) for x in row] for row in inputs]
+        return self.output
 
-    # Comparing with 0.0 rather than 0: a float against a float is the comparison
-    # CPython 3.11+ specializes, a third faster per element than float against int.
-
-    def _forward(self, inputs):
-        return [[x if x > 0.0 else 0.0 for x in r] for r in inputs]
-
-    def _backward(self, dvalues):
-        return [[d if x > 0.0 else 0.0 for d, x in zip(dr, xr)]
-                for dr, xr in zip(dvalues, self.inputs)]
-
-
-class Sigmoid(Activation):
-    """σ(x) = 1 / (1 + e^-x) element by element: squashes any number into (0, 1).
-
-    Its slope is σ(x)·(1 − σ(x)), computed from the stored output. Safe for any x
-    (see ``sigmoid``). ``predictions`` thresholds at 0.5, for binary classifiers.
-    Lesson 10 (binary classification) trains with it.
-    """
-
-    def _forward(self, inputs):
-        return [[_sigmoid(x) for x in r] for r in inputs]
-
-    def _backward(self, dvalues):
-        return [[d * s * (1.0 - s) for d, s in zip(dr, sr)]
-                for dr, sr in zip(dvalues, self.output)]
-
-    def predictions(self, output):
-        """1 where the output is above 0.5, else 0 (ints, same shape as output)."""
-        check_batch("Sigmoid.predictions", output)
-        check_numbers(output, "Sigmoid.predictions", "output")
-        return [[1 if s > 0.5 else 0 for s in r] for r in output]
-
-
-class Tanh(Activation):
-    """tanh(x) element by element: squashes into (−1, 1); slope 1 − tanh(x)²."""
-
-    def _forward(self, inputs):
-        return [[math.tanh(x) for x in r] for r in inputs]
-
-    def _backward(self, dvalues):
-        return [[d * (1.0 - t * t) for d, t in zip(dr, tr)]
-                for dr, tr in zip(dvalues, self.output)]
-
-
-class Linear(Activation):
-    """The identity, f(x) = x: the output of a regression network (lesson 09). Slope 1."""
-
-    def _forward(self, inputs):
-        return [[x + 0.0 for x in r] for r in inputs]
-
-    def _backward(self, dvalues):
-        return [[d + 0.0 for d in r] for r in dvalues]
+    def backward(self, dvalues):
+        """dinputs = dvalues where the input was > 0, else 0 (lesson 01)."""
+        check_dvalues("ReLU.backward", dvalues, self.output)
+        self.dinputs = [[d if x > 0 else 0.0 for d, x in zip(d_row, x_row)]
+                        for d_row, x_row in zip(dvalues, self.inputs)]
+        return self.dinputs
 
 
 def softmax_jacobian(s):
@@ -188,48 +58,119 @@ def softmax_jacobian(s):
     >>> softmax_jacobian([0.5, 0.5])
     [[0.25, -0.25], [-0.25, 0.25]]
     """
-    if not isinstance(s, (list, tuple)) or any(isinstance(x, (list, tuple)) for x in s):
-        raise TypeError("softmax_jacobian: expected one sample's softmax output as a "
-                        f"vector (a list of numbers), got {type(s).__name__} {s!r:.60}")
-    if not s:
-        raise ShapeError("softmax_jacobian: got an empty vector")
-    try:
-        return subtract(diagflat(s), outer(s, s))
-    except TypeError:
-        raise entry_error("softmax_jacobian", [list(s)], "s") from None
+    check_jacobian_input("softmax_jacobian", s)
+    return subtract(diagflat(s), outer(s, s))
 
 
-class Softmax(Activation):
+class Softmax(Part):
     """Each row z becomes probabilities s_j = e^(z_j) / Σ_k e^(z_k) (rows sum to 1).
 
     The row's largest value is subtracted before exponentiating: the result is the
     same (the factor e^-max cancels) but e^(z − max) ≤ 1 can never overflow.
-
-    ``backward`` goes through each sample's full Jacobian (``softmax_jacobian``):
-    dinputs_row = dvalues_row · J. That is the general, slow path; when softmax feeds
-    categorical cross-entropy, ``barenn.losses.SoftmaxCrossEntropy`` gives the same
-    numbers directly as (ŷ − y) / n (lesson 03). ``predictions`` is the argmax of each row.
+    ``backward`` goes through each sample's full Jacobian (``softmax_jacobian``);
+    when softmax feeds categorical cross-entropy, ``barenn.losses.SoftmaxCrossEntropy``
+    gives the same numbers directly as (ŷ − y) / n. Lesson 03 compares the two.
+    ``predictions`` is the argmax of each row.
     """
 
-    def _forward(self, inputs):
-        exp = math.exp
-        output = []
-        for r in inputs:
-            top = max(r)
-            exps = [exp(x - top) for x in r]
-            total = sum(exps)
-            output.append([e / total for e in exps])
-        return output
+    def forward(self, inputs, training=True):
+        """Each row of inputs (n x k) as probabilities (n x k) (lesson 03)."""
+        check_inputs("Softmax.forward", inputs)
+        self.inputs = inputs
+        exp_values = [[math.exp(x - top) for x in row] for row, top in zip(inputs, map(max, inputs))]
+        self.output = [[e / total for e in row] for row, total in zip(exp_values, map(sum, exp_values))]
+        return self.output
 
-    def _backward(self, dvalues):
-        dinputs = []
-        for s, dv in zip(self.output, dvalues):
-            jacobian = softmax_jacobian(s)
-            # The Jacobian is symmetric, so J · dvᵀ (the walkthrough's order) is the
-            # same column as dv · J; computing J · dvᵀ keeps the textbook form.
-            dinputs.append([g[0] for g in dot(jacobian, column(dv))])
-        return dinputs
+    def backward(self, dvalues):
+        """Each sample's dinputs row = J · dvalues row, J its ``softmax_jacobian`` (lesson 03)."""
+        check_dvalues("Softmax.backward", dvalues, self.output)
+        # row i of J · dv is the sum of products of J's row i with dv (J is symmetric,
+        # so this is also dv · J)
+        self.dinputs = [[sumprod(jacobian_row, dv) for jacobian_row in softmax_jacobian(s)]
+                        for s, dv in zip(self.output, dvalues)]
+        return self.dinputs
 
     def predictions(self, output):
         """The index of the largest probability in each row (a list of ints)."""
         return argmax(output)
+
+
+class Sigmoid(Part):
+    """σ(x) = 1 / (1 + e^-x) element by element: squashes any number into (0, 1).
+
+    Its slope is σ(x)·(1 − σ(x)), computed from the stored output. Safe for any x
+    (see ``sigmoid``). ``predictions`` thresholds at 0.5, for binary classifiers.
+    Lesson 10 (binary classification) trains with it.
+    """
+
+    def forward(self, inputs, training=True):
+        """output = σ(inputs), element by element (lesson 10)."""
+        check_inputs("Sigmoid.forward", inputs)
+        self.inputs = inputs
+        self.output = [[sigmoid(x) for x in row] for row in inputs]
+        return self.output
+
+    def backward(self, dvalues):
+        """dinputs = dvalues · σ · (1 − σ), element by element (lesson 10)."""
+        check_dvalues("Sigmoid.backward", dvalues, self.output)
+        self.dinputs = [[d * s * (1.0 - s) for d, s in zip(d_row, s_row)]
+                        for d_row, s_row in zip(dvalues, self.output)]
+        return self.dinputs
+
+    def predictions(self, output):
+        """1 where the output is above 0.5, else 0 (ints, same shape as output)."""
+        check_inputs("Sigmoid.predictions", output, name="output")
+        return [[1 if s > 0.5 else 0 for s in row] for row in output]
+
+
+class Tanh(Part):
+    """tanh(x) element by element: squashes into (−1, 1); slope 1 − tanh(x)²."""
+
+    def forward(self, inputs, training=True):
+        """output = tanh(inputs), element by element."""
+        check_inputs("Tanh.forward", inputs)
+        self.inputs = inputs
+        self.output = [[math.tanh(x) for x in row] for row in inputs]
+        return self.output
+
+    def backward(self, dvalues):
+        """dinputs = dvalues · (1 − tanh²), element by element."""
+        check_dvalues("Tanh.backward", dvalues, self.output)
+        self.dinputs = [[d * (1.0 - t * t) for d, t in zip(d_row, t_row)]
+                        for d_row, t_row in zip(dvalues, self.output)]
+        return self.dinputs
+
+
+class Linear(Part):
+    """The identity, f(x) = x: the output of a regression network (lesson 09). Slope 1."""
+
+    def forward(self, inputs, training=True):
+        """output = inputs (a copy) (lesson 09)."""
+        check_inputs("Linear.forward", inputs)
+        self.inputs = inputs
+        self.output = copy(inputs)
+        return self.output
+
+    def backward(self, dvalues):
+        """dinputs = dvalues (a copy): the slope of x is 1 (lesson 09)."""
+        check_dvalues("Linear.backward", dvalues, self.output)
+        self.dinputs = copy(dvalues)
+        return self.dinputs
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x) for one number, without overflow for any size of ``x``.
+
+    ``math.exp(-x)`` overflows once -x passes about 709, so for negative x use the
+    equal form e^x / (1 + e^x), whose exponent is then negative (it only underflows
+    harmlessly to 0).
+
+    >>> sigmoid(0.0), sigmoid(1e6), sigmoid(-1e6)
+    (0.5, 1.0, 0.0)
+    """
+    if type(x) is not float:  # Sigmoid.forward has checked its floats already
+        check_number("sigmoid", "x", x, finite=False)
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)

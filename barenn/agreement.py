@@ -11,7 +11,8 @@ The rows cover ``dot`` on shapes chosen to reach every kernel (inner sizes 1-3,
 dense rows, mostly-zero rows, rows of zeros in either matrix), the fused
 products, a Dense layer's forward and backward, the backward pass of a network
 through each activation and loss, a whole training step on the spiral and on
-MNIST-shaped sparse input, and a 20-epoch ``fit``.
+MNIST-shaped sparse input, a 20-epoch ``fit``, and the scalar engine's ``MLP`` with
+one node per weighted sum against its per-operation graph.
 """
 
 import math
@@ -20,10 +21,12 @@ from collections import namedtuple
 from barenn import matrix as reference
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
 from barenn.checks import check_int, describe
-from barenn.datasets import spiral
+from barenn.autograd import Value
+from barenn.datasets import moons, spiral
 from barenn.fast import matrix as fast_matrix, training as fast
 from barenn.layers import Dense, Dropout
 from barenn.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanAbsoluteError, MeanSquaredError
+from barenn.mlp import MLP
 from barenn.network import Network
 from barenn.optimizers import SGD, Adam
 from barenn.rng import make_rng
@@ -236,8 +239,25 @@ def _step_rows(seed):
     return rows
 
 
+def _scalar_rows(seed):
+    """The scalar engine: MLP's default (one node per weighted sum) against the
+    reference graph of one node per operation, on a loss over a few samples."""
+    X, labels = moons(10, noise=0.1, seed=seed)
+    results = []
+    for fast_path in (True, False):
+        model = MLP(2, [8, 8, 1], activation="relu", output_activation="linear", seed=seed,
+                    fast=fast_path)
+        scores = [model([Value(x) for x in row]) for row in X]
+        loss = sum((1 + -(2 * t - 1) * score).relu() for t, score in zip(labels, scores)) * (1.0 / len(X))
+        loss.backward()
+        results.append((loss.data, [s.data for s in scores], [p.grad for p in model.parameters()]))
+    return [_row("MLP: a node per weighted sum = a node per operation (loss, outputs, grads)",
+                 [(results[0], results[1])])]
+
+
 def fast_check_rows(seed=0):
     """Every "fast = reference" row (see the module docstring), inputs drawn from ``seed``."""
     check_int("fast_check_rows", "seed", seed, low=0, high=None)
     rng = make_rng(f"agreement-{seed}")
-    return _dot_rows(rng) + _dense_rows(rng) + _network_rows(seed) + _step_rows(seed)
+    return (_dot_rows(rng) + _dense_rows(rng) + _network_rows(seed) + _step_rows(seed)
+            + _scalar_rows(seed))

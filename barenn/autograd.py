@@ -1,11 +1,11 @@
-"""A scalar that remembers how it was made: the second engine's building block.
+"""A scalar that remembers how it was made: the second engine's building block (lesson 08).
 
 A :class:`Value` holds one number (``data``), the gradient of some final result with
-respect to it (``grad``), the operation that produced it (``op``), the one or two values
-it was made from (``inputs``) and, for each of those, the *local derivative* of this
-value with respect to that input (``local_derivatives``). The local derivatives are
-worked out during the forward computation, right where each operation is written, so
-``backward()`` only has to apply the chain rule::
+respect to it (``grad``), the operation that made it (``op``), the values it was made
+from (``inputs``) and, for each of those, the *local derivative* of this value with
+respect to that input (``local_derivatives``). Each operation works out its local
+derivatives right where it computes its result, so ``backward()`` only has to apply
+the chain rule::
 
     child.grad += (d this / d child) * this.grad
 
@@ -21,9 +21,11 @@ in reverse topological order (every value before the values it was made from).
 >>> x1.grad, w1.grad, x2.grad, w2.grad
 (-3.0, 2.0, 1.0, 0.0)
 
-Accumulation rule: ``backward()`` *adds* d(self)/d(node) to every node's ``grad``; it
-never overwrites. Calling it twice therefore doubles the gradients (as in PyTorch), and
-gradients of two results that share inputs add up. ``zero_grad()`` sets them back to 0.
+Accumulation rule, as in PyTorch: ``backward()`` *adds* to the ``grad`` of every leaf
+(a Value made by you, not by an operation), so calling it twice doubles the leaves'
+gradients, and the gradients of two results that share leaves add up;
+``zero_grad()`` sets them back to 0. A computed value's ``grad`` is the last
+pass's own.
 
 >>> a = Value(3.0, "a")
 >>> b = a * a
@@ -52,99 +54,39 @@ number <= 0 raises ``ValueError``; ``exp`` beyond the float range raises
 non-integer number exponent, or with a ``Value`` exponent (whose derivative needs
 ``ln(base)``), raises ``ValueError``.
 
-Lesson 08 (scalar autograd) builds this engine step by step. Pictures of a graph are
-``barenn.graph.to_svg(value)`` and ``barenn.graph.to_dot(value)``.
+Pictures: ``barenn.graph.to_svg(value)``; a notebook shows a Value's graph by itself.
 """
 
 import math
-import numbers
-import operator
 
-from barenn.checks import check_number, check_type
+from barenn.checks import check_exp, check_log, check_number, check_operand, check_power, check_value
+from barenn.graph import notebook_svg
 
-__all__ = ["Value", "WeightedSum", "weighted_sum"]
-
-# exp(x) is finite only for x <= log(largest float), about 709.78.
-_EXP_LIMIT = math.log(1.7976931348623157e308)
-
-
-def _as_float(x, owner, name, expected="a number (int or float) or a Value"):
-    """``x`` as a float if it is a real number (not a bool), else barenn.checks' TypeError."""
-    value = check_type(owner, name, x, numbers.Real, expected)
-    try:
-        return float(value)
-    except OverflowError:
-        raise ValueError(f"{owner}: {name} is too large for a float") from None
-
-
-def _as_value(other, op):
-    """Wrap a plain number as a constant leaf Value so it shows in the graph."""
-    if isinstance(other, Value):
-        return other
-    return Value(_as_float(other, f"Value {op}", "the other operand"))
-
-
-def _power_dbase(a, n):
-    """d(a**n)/da = n * a**(n-1), with the edge cases at a = 0 spelled out.
-
-    At a = 0 the derivative is 0 for n > 1, 1 for n = 1, and +inf for 0 < n < 1 (the
-    curve is vertical there, like sqrt at 0). For n = 0 the function is the constant 1.
-    """
-    if n == 0:
-        return 0.0
-    if a == 0 and n < 1:
-        return math.inf
-    return n * a ** (n - 1)
+__all__ = ["Value"]
 
 
 class Value:
-    """One number in a computation graph, with its gradient (taught in lesson 08,
-    scalar autograd).
+    """One number in a computation graph, with its gradient (lesson 08, scalar autograd).
 
-    ``Value(data, label="")``: ``data`` is any real number (stored as a float),
-    ``label`` is a name used in ``repr`` and in graph pictures. ``grad`` starts at 0.0
-    and is filled in by :meth:`backward` of a value computed from this one.
+    ``Value(data, label="")``: ``data`` is any real number (kept as a float), ``label``
+    a name (a str) used in ``repr`` and in graph pictures. ``grad`` starts at 0.0 and is
+    filled in by :meth:`backward` of a value computed from this one. An operation makes
+    its result with ``op``, ``inputs`` and ``local_derivatives`` too.
 
     Supported: ``+ - * /`` and ``**`` with plain numbers on either side or with other
     Values, unary minus, and the methods :meth:`exp`, :meth:`log`, :meth:`tanh`,
     :meth:`relu`, :meth:`sigmoid`. Anything else raises ``TypeError``.
     """
 
-    # Every operation has one or two inputs, so they are kept in four plain slots
-    # (_a, _da, _b, _db) rather than in tuples: a training step on a small MLP builds
-    # tens of thousands of Values, and not allocating two tuples per node halves the
-    # time of the forward pass. __slots__ (no per-object __dict__) keeps each one small.
-    __slots__ = ("data", "grad", "label", "op", "_a", "_da", "_b", "_db")
+    __slots__ = ("data", "grad", "label", "op", "inputs", "local_derivatives")
 
-    def __init__(self, data, label="", _op="", _a=None, _da=0.0, _b=None, _db=0.0):
-        if type(data) is not float:
-            data = _as_float(data, "Value", "data", "a number (int or float)")
-        self.data = data
+    def __init__(self, data, label="", op="", inputs=(), local_derivatives=()):
+        self.data = data if type(data) is float and type(label) is str else check_value(data, label)
         self.grad = 0.0
         self.label = label
-        self.op = _op     # name of the operation that made this value ("" for a leaf)
-        self._a = _a      # first input (None for a leaf)
-        self._da = _da    # d(self)/d(first input)
-        self._b = _b      # second input (None for leaves and one-input operations)
-        self._db = _db    # d(self)/d(second input)
-
-    @property
-    def inputs(self):
-        """The Values this one was made from, in order (a Value used twice appears twice)."""
-        if self._a is None:
-            return ()
-        if self._b is None:
-            return (self._a,)
-        return (self._a, self._b)
-
-    @property
-    def local_derivatives(self):
-        """d(self)/d(input) for each of ``inputs``, in the same order."""
-        if self._a is None:
-            return ()
-        if self._b is None:
-            return (self._da,)
-        return (self._da, self._db)
+        self.op = op                                  # "" for a leaf
+        self.inputs = inputs                          # the Values this one was made from
+        self.local_derivatives = local_derivatives    # d(self)/d(input), one per input
 
     def __repr__(self):
         name = f"{self.label!r}, " if self.label else ""
@@ -153,177 +95,133 @@ class Value:
     def __float__(self):
         return self.data
 
+    def _repr_svg_(self):
+        """A notebook's picture of the graph that made this value (None when it is too
+        big to read: the notebook shows the repr instead)."""
+        return notebook_svg(self)
+
     # ---- arithmetic: each operation computes its result and its local derivatives ----
 
     def __add__(self, other):
-        other = other if type(other) is Value else _as_value(other, "+")
+        other = check_operand(other, "+", Value)
         # d(a+b)/da = 1, d(a+b)/db = 1
-        return Value(self.data + other.data, "", "+", self, 1.0, other, 1.0)
-
-    def __radd__(self, other):  # other + self, other a plain number
-        return _as_value(other, "+") + self
+        return Value(self.data + other.data, "", "+", (self, other), (1.0, 1.0))
 
     def __sub__(self, other):
-        other = other if type(other) is Value else _as_value(other, "-")
+        other = check_operand(other, "-", Value)
         # d(a-b)/da = 1, d(a-b)/db = -1
-        return Value(self.data - other.data, "", "-", self, 1.0, other, -1.0)
-
-    def __rsub__(self, other):  # other - self
-        return _as_value(other, "-") - self
+        return Value(self.data - other.data, "", "-", (self, other), (1.0, -1.0))
 
     def __mul__(self, other):
-        other = other if type(other) is Value else _as_value(other, "*")
+        """self * other, with local derivatives other and self (lesson 08)."""
+        other = check_operand(other, "*", Value)
         # d(a*b)/da = b, d(a*b)/db = a
-        return Value(self.data * other.data, "", "*", self, other.data, other, self.data)
-
-    def __rmul__(self, other):  # other * self
-        return _as_value(other, "*") * self
+        return Value(self.data * other.data, "", "*", (self, other), (other.data, self.data))
 
     def __truediv__(self, other):
-        other = other if type(other) is Value else _as_value(other, "/")
+        other = check_operand(other, "/", Value, divisor=True)
         a, b = self.data, other.data
-        if b == 0:
-            raise ZeroDivisionError(f"Value division by zero: {a!r} / {b!r}")
-        out = a / b
-        # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2 = -(a/b)/b
-        return Value(out, "", "/", self, 1.0 / b, other, -out / b)
-
-    def __rtruediv__(self, other):  # other / self
-        return _as_value(other, "/") / self
+        # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2
+        return Value(a / b, "", "/", (self, other), (1.0 / b, -(a / b) / b))
 
     def __neg__(self):
         # d(-a)/da = -1
-        return Value(-self.data, "", "neg", self, -1.0)
-
-    def __pos__(self):
-        return self
+        return Value(-self.data, "", "neg", (self,), (-1.0,))
 
     def __pow__(self, other):
-        if isinstance(other, Value):
-            return self._pow_value(other)
-        n = _as_float(other, "Value **", "the exponent")
-        a = self.data
-        if a < 0 and not n.is_integer():
-            raise ValueError(
-                f"({a!r}) ** {other!r} has no real value: a negative base needs an integer exponent"
-            )
-        if a == 0 and n < 0:
-            raise ZeroDivisionError(f"0.0 ** {other!r} divides by zero")
-        try:
-            out = a ** n
-        except OverflowError:
-            raise OverflowError(f"({a!r}) ** {other!r} is too large for a float") from None
+        n = check_power(self.data, other, Value)   # a float, or a Value exponent
+        if isinstance(n, Value):
+            return self._pow_value(n)
         # d(a**n)/da = n * a**(n-1)
-        return Value(out, "", f"**{other!r}", self, _power_dbase(a, n))
+        return Value(self.data ** n, "", f"**{other!r}", (self,), (power_slope(self.data, n),))
 
     def _pow_value(self, exponent):
         """self ** exponent where the exponent is itself a Value (both get gradients)."""
-        a, b = self.data, exponent.data
-        if a < 0:
-            raise ValueError(
-                f"({a!r}) ** Value({b!r}): a Value exponent needs a base >= 0, because "
-                "d(a**b)/db = a**b * ln(a) has no real value for a < 0 "
-                "(for an integer power of a negative number use a plain number exponent)"
-            )
-        if a == 0 and b < 0:
-            raise ZeroDivisionError(f"0.0 ** Value({b!r}) divides by zero")
-        try:
-            out = a ** b
-        except OverflowError:
-            raise OverflowError(f"({a!r}) ** {b!r} is too large for a float") from None
-        # d(a**b)/da = b * a**(b-1);  d(a**b)/db = a**b * ln(a)
-        # (at a = 0: a**b * ln(a) -> 0 as a -> 0 for b > 0, and -inf for b = 0)
-        if a > 0:
-            dexponent = out * math.log(a)
-        else:
-            dexponent = 0.0 if b > 0 else -math.inf
-        return Value(out, "", "**", self, _power_dbase(a, b), exponent, dexponent)
+        a, b = self.data, check_power(self.data, exponent, Value).data
+        # d(a**b)/da = b * a**(b-1);  d(a**b)/db = a**b * ln(a), which goes to 0 at a = 0 for b > 0
+        dexponent = a ** b * math.log(a) if a > 0 else (0.0 if b > 0 else -math.inf)
+        return Value(a ** b, "", "**", (self, exponent), (power_slope(a, b), dexponent))
 
-    def __rpow__(self, other):  # number ** self
-        return _as_value(other, "**")._pow_value(self)
+    # other + self, other - self, ... with a plain number on the left
+    def __radd__(self, other):
+        return check_operand(other, "+", Value) + self
+
+    def __rsub__(self, other):
+        return check_operand(other, "-", Value) - self
+
+    def __rmul__(self, other):
+        return check_operand(other, "*", Value) * self
+
+    def __rtruediv__(self, other):
+        return check_operand(other, "/", Value) / self
+
+    def __rpow__(self, other):
+        return check_operand(other, "**", Value)._pow_value(self)
+
+    def __pos__(self):
+        return self
 
     # ---- functions ----
 
     def exp(self):
         """e ** self; raises OverflowError above about 709.78 (beyond the float range)."""
-        x = self.data
-        if x > _EXP_LIMIT:
-            raise OverflowError(f"exp({x!r}) is too large for a float (limit about {_EXP_LIMIT:.2f})")
-        out = math.exp(x)
+        out = math.exp(check_exp(self.data))
         # d(e**x)/dx = e**x
-        return Value(out, "", "exp", self, out)
+        return Value(out, "", "exp", (self,), (out,))
 
     def log(self):
         """Natural logarithm; raises ValueError for data <= 0, where it is not defined."""
-        x = self.data
-        if not x > 0:  # also catches NaN
-            raise ValueError(f"log is defined only for numbers > 0, got {x!r}")
+        x = check_log(self.data)
         # d(ln x)/dx = 1/x
-        return Value(math.log(x), "", "log", self, 1.0 / x)
+        return Value(math.log(x), "", "log", (self,), (1.0 / x,))
 
     def tanh(self):
-        """Hyperbolic tangent, in (-1, 1)."""
-        t = math.tanh(self.data)  # math.tanh does not overflow, unlike (e^2x - 1)/(e^2x + 1)
+        """Hyperbolic tangent, in (-1, 1) (lesson 08)."""
+        t = math.tanh(self.data)
         # d(tanh x)/dx = 1 - tanh(x)**2
-        return Value(t, "", "tanh", self, 1.0 - t * t)
+        return Value(t, "", "tanh", (self,), (1.0 - t * t,))
 
     def relu(self):
         """max(0, self)."""
         x = self.data
         # d(relu x)/dx = 1 for x > 0, else 0 (we take 0 at x = 0 itself)
-        if x > 0:
-            return Value(x, "", "relu", self, 1.0)
-        return Value(0.0, "", "relu", self, 0.0)
+        return Value(x if x > 0 else 0.0, "", "relu", (self,), (1.0 if x > 0 else 0.0,))
 
     def sigmoid(self):
-        """1 / (1 + e**-self), in (0, 1), computed without overflow for any input."""
+        """1 / (1 + e**-self), in (0, 1)."""
         x = self.data
-        if x >= 0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:  # e**-x would overflow for very negative x; use e**x / (1 + e**x) instead
-            e = math.exp(x)
-            s = e / (1.0 + e)
+        # written with e**x for x < 0, so that e**-x never overflows
+        s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
         # d(sigmoid x)/dx = sigmoid(x) * (1 - sigmoid(x))
-        return Value(s, "", "sigmoid", self, s * (1.0 - s))
+        return Value(s, "", "sigmoid", (self,), (s * (1.0 - s),))
 
     # ---- the graph ----
 
     def topological_order(self):
-        """Every Value this one depends on, each once, inputs before results; self last.
+        """Every Value this one depends on, each once, inputs before results; self last
+        (lesson 08).
 
-        Iterative depth-first search (no recursion), so a chain of 100,000 operations
-        works at the default recursion limit.
+        A loop with a stack instead of recursion, so a chain of 100,000 operations
+        works: a node goes on the stack twice, first to push its inputs, then (once
+        they are all placed) to be placed itself.
         """
-        order = []
-        seen = set()
-        stack = [self]
-        push, pop = stack.append, stack.pop
+        order, seen, stack = [], set(), [(self, False)]
         while stack:
-            node = pop()
-            if node is None:
-                # Everything pushed above the marker (the node's inputs and all they
-                # depend on) has been placed, so the node just below it can go now.
-                order.append(pop())
-                continue
-            if node in seen:
-                continue
-            seen.add(node)
-            push(node)
-            push(None)  # marker: "place the node below me once my inputs are placed"
-            # pushed in reverse, so the first input is placed first
-            for child in reversed(node.inputs):
-                if child not in seen:
-                    push(child)
+            node, inputs_placed = stack.pop()
+            if inputs_placed:
+                order.append(node)
+            elif node not in seen:
+                seen.add(node)
+                stack.append((node, True))
+                stack.extend([(child, False) for child in reversed(node.inputs) if child not in seen])
         return order
 
     def backward_step(self):
-        """This node's own piece of the chain rule: pass ``grad`` on to its inputs
-        (lesson 08, scalar autograd).
+        """This node's own piece of the chain rule: pass ``grad`` on to its inputs (lesson 08).
 
         For each input, ``input.grad += (d self / d input) * self.grad``, with the local
-        derivative worked out when the node was made. Nothing else: no other node is
-        touched. Calling it by hand on every node, from the result back to the leaves,
-        is exactly what :meth:`backward` does::
+        derivative worked out when the node was made. Calling it on every node, from
+        the result back to the leaves, is exactly what :meth:`backward` does::
 
             >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
             >>> c = a * b
@@ -332,35 +230,25 @@ class Value:
             >>> a.grad, b.grad
             (-3.0, 2.0)
         """
-        g = self.grad
-        a = self._a
-        if a is not None:
-            a.grad += self._da * g
-            b = self._b
-            if b is not None:
-                b.grad += self._db * g
+        for child, local_derivative in zip(self.inputs, self.local_derivatives):
+            child.grad += local_derivative * self.grad
 
     def backward(self, gradient=1.0):
-        """Add d(self)/d(node) * gradient to ``grad`` of every node self was made from
-        (the chain rule, backwards through the graph: lesson 08, scalar autograd).
+        """Add d(self)/d(leaf) * gradient to ``grad`` of every leaf self was made from:
+        the chain rule, backwards through the graph (lesson 08).
 
         ``gradient`` is d(final)/d(self), 1.0 when self is the final result (the loss).
-        The loop: put the nodes in topological order, set self.grad, then call each
-        node's :meth:`backward_step`, from self back to the leaves. Gradients
-        accumulate across calls (see the module docstring and :meth:`zero_grad`): the
-        grads found before the call are set aside while the pass runs, so that none is
-        pushed through the graph twice, and added back at the end.
+        The computed values start this pass from 0 (so that none pushes an earlier
+        pass's gradient on again); the leaves keep adding up (see the module docstring).
         """
         gradient = check_number("Value.backward", "gradient", gradient)
         order = self.topological_order()
-        earlier = [node.grad for node in order]   # what earlier calls left behind
         for node in order:
-            node.grad = 0.0
-        self.grad = gradient
-        for node in reversed(order):              # self first, the leaves last
+            if node.inputs:
+                node.grad = 0.0
+        self.grad += gradient
+        for node in reversed(order):   # self first, the leaves last
             node.backward_step()
-        for node, previous in zip(order, earlier):
-            node.grad += previous
 
     def zero_grad(self):
         """Set ``grad`` to 0.0 on this value and on every value it was made from."""
@@ -368,75 +256,12 @@ class Value:
             node.grad = 0.0
 
 
-class WeightedSum(Value):
-    """One node for a neuron's whole weighted sum: w1*x1 + ... + wn*xn + b.
-
-    Built by :func:`weighted_sum`. Its inputs are the weights, the inputs that are
-    Values, and the bias; its local derivatives are the matching x's (for the
-    weights), w's (for the inputs) and 1 (for the bias): exactly the derivatives the
-    2n + 1 separate ``*`` and ``+`` nodes would pass on, so every gradient is the
-    same. Why one node: a step of the 100-sample moons MLP(2, [16, 16, 1]) makes
-    about 100,000 two-input nodes, and Python's garbage collector walks every one of
-    them many times while the graph is alive (they form no cycles, so it never finds
-    anything to free). One node per neuron makes about ten times fewer objects.
-    """
-
-    __slots__ = ("_inputs", "_derivatives")
-
-    def __init__(self, data, inputs, derivatives, label=""):
-        super().__init__(data, label, "w·x+b")
-        self._inputs = inputs
-        self._derivatives = derivatives
-
-    @property
-    def inputs(self):
-        return self._inputs
-
-    @property
-    def local_derivatives(self):
-        return self._derivatives
-
-    def backward_step(self):
-        """``input.grad += (d self / d input) * self.grad`` for every input."""
-        g = self.grad
-        for node, derivative in zip(self._inputs, self._derivatives):
-            node.grad += derivative * g
-
-
-def weighted_sum(weights, inputs, bias):
-    """w1*x1 + ... + wn*xn + b as one :class:`WeightedSum` node.
-
-    ``weights`` and ``bias`` are Values; ``inputs`` numbers or Values (plain numbers
-    are constants: no node, no gradient). The sum runs left to right and adds the
-    bias last, the order of ``w1*x1 + w2*x2 + ... + b`` written with Values, so the
-    result is the same float.
-
-    >>> w, b = [Value(2.0), Value(-1.0)], Value(0.5)
-    >>> x = [Value(3.0), 4.0]
-    >>> s = weighted_sum(w, x, b)
-    >>> s.data
-    2.5
-    >>> s.backward()
-    >>> [v.grad for v in w], x[0].grad, b.grad
-    ([3.0, 4.0], 2.0, 1.0)
-    """
-    check_type("weighted_sum", "weights", weights, (list, tuple), "a list of Values")
-    check_type("weighted_sum", "inputs", inputs, (list, tuple), "a list of numbers or Values")
-    check_type("weighted_sum", "bias", bias, Value, "a Value")
-    for w in weights:
-        check_type("weighted_sum", "weights", w, Value, "a list of Values")
-    w_data = [w.data for w in weights]
-    x_data = [x.data if isinstance(x, Value) else _as_float(x, "weighted_sum", "an input")
-              for x in inputs]
-    if len(w_data) != len(x_data):
-        raise ValueError(f"weighted_sum: {len(w_data)} weights but {len(x_data)} inputs")
-    total = sum(map(operator.mul, w_data, x_data)) + bias.data
-    nodes = list(weights)
-    slopes = x_data[:]
-    for x, w in zip(inputs, w_data):
-        if isinstance(x, Value):
-            nodes.append(x)
-            slopes.append(w)
-    nodes.append(bias)
-    slopes.append(1.0)
-    return WeightedSum(float(total), tuple(nodes), tuple(slopes))
+def power_slope(a, n):
+    """d(a**n)/da = n * a**(n-1), with the edge cases spelled out: 0 for n = 0 (a**0 is
+    the constant 1), and +inf at a = 0 for 0 < n < 1 (the curve is vertical there,
+    like sqrt at 0)."""
+    if n == 0:
+        return 0.0
+    if a == 0 and n < 1:
+        return math.inf
+    return n * a ** (n - 1)

@@ -51,7 +51,7 @@ from barenn.losses import (
     value_targets,
 )
 from barenn.rng import make_rng
-from barenn.scalar_nn import MLP
+from barenn.mlp import MLP
 
 __all__ = [
     "TOLERANCE",

@@ -25,6 +25,7 @@ ValueError: SGD: learning_rate must be a finite number > 0, got 0 (int)
 
 import math
 import os
+import sys
 from itertools import chain
 from numbers import Number, Real
 
@@ -34,7 +35,8 @@ __all__ = [
     "check_callable", "check_finite_rows", "check_size", "too_large_error",
     "PARAMETER_LIMIT", "LOSS_GROWTH_LIMIT", "DATA_LIMIT", "check_parameter_sizes", "check_loss_growth",
     "matrix_shape", "check_matrix", "check_numbers", "non_number_error", "naming_non_numbers", "is_number",
-    "check_batch", "entry_error", "check_dvalues", "check_loss",
+    "FLOAT_MAX", "cell_error", "check_product", "check_same_shape", "check_row_fits", "check_vector", "check_jacobian_input", "check_penalties",
+    "check_batch", "check_inputs", "entry_error", "check_dvalues", "check_loss",
     "check_layers", "check_loss_object", "check_layer_widths",
 ]
 
@@ -94,6 +96,8 @@ def describe(value):
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
         text = None
     kind = type(value).__name__
+    if isinstance(value, int) and text is not None and len(text) > 40:
+        return f"an int of {len(text.lstrip('-'))} digits"
     if text is None or len(text) > 40:
         size = f" of length {len(value)}" if isinstance(value, (str, bytes, list, tuple, dict)) else ""
         return f"a {kind}{size}"
@@ -303,68 +307,94 @@ def is_number(value):
     return isinstance(value, Number) and not isinstance(value, complex)
 
 
-def non_number_error(op, *named):
-    """The TypeError for the first non-number among the named matrices.
+# The largest float; an int beyond it cannot become one (10**400 meets a float: OverflowError).
+FLOAT_MAX = sys.float_info.max
 
-    ``named`` holds (name, matrix) pairs of matrices whose shape is already known
-    to be fine. If every element is a number after all (say a Decimal that will
-    not add to a float), the error says that the values do not combine.
+
+def _noun(name):
+    """'inputs' stays 'inputs'; 'left matrix' becomes 'the left matrix'."""
+    name = str(name)  # a caller's odd label still gives a message, not an AttributeError
+    return name if name.endswith("s") or name.startswith("the ") else f"the {name}"
+
+
+def cell_error(op, name, m):
+    """The error for the first entry of the matrix ``m`` (named ``name``) that is not
+    a real number barenn can compute with, or None when every entry is one.
+
+    This is the one wording every part uses for the same mistake::
+
+        dot: the left matrix must hold real numbers, but row 0, column 1 is 'a' (str)
+        Dense.forward: inputs must hold real numbers, but row 0, column 1 is 'a' (str)
+
+    A real number is an int or a float (or another ``numbers.Real``), never a bool;
+    an int too large to become a float (10**400) is a ValueError that gives the limit.
+    Rows are assumed to be lists (``matrix_shape`` checked them); a name containing
+    "vector" says "position j" instead of "row i, column j".
     """
-    for name, m in named:
-        for i, r in enumerate(m):
-            for j, v in enumerate(r):
-                if not isinstance(v, Number):
-                    where = f"position {j}" if "vector" in name else f"row {i}, column {j}"
-                    return TypeError(
-                        f"{op}: every element must be a number, but the {name} has "
-                        f"{describe(v)} at {where}"
-                    )
-    names = " and ".join(name for name, _ in named)
-    return TypeError(f"{op}: the numbers in the {names} cannot be added and multiplied together")
-
-
-def too_large_error(op, *named):
-    """The ValueError for the first number too large for a float (an int such as
-    10**400) among the named (name, matrix) pairs."""
-    for name, m in named:
-        for i, r in enumerate(m):
-            for j, v in enumerate(r):
-                try:
-                    float(v)
-                except OverflowError:
-                    return ValueError(f"{op}: a number in the {name} is too large for a "
-                                      f"float, at row {i}, column {j}")
-                except (TypeError, ValueError):
-                    continue
-    names = " and ".join(name for name, _ in named)
-    return ValueError(f"{op}: the numbers in the {names} are too large to compute with")
+    for i, r in enumerate(m):
+        for j, v in enumerate(r):
+            if type(v) is float:
+                continue
+            where = f"position {j}" if "vector" in name else f"row {i}, column {j}"
+            if isinstance(v, bool) or not isinstance(v, Real):
+                return TypeError(f"{op}: {_noun(name)} must hold real numbers, but {where} "
+                                 f"is {describe(v)}")
+            try:
+                float(v)
+            except OverflowError:
+                return ValueError(f"{op}: {_noun(name)} must hold numbers a float can hold "
+                                  f"(at most {FLOAT_MAX:.4g} in size), but {where} is an int "
+                                  f"of {len(str(abs(v)))} digits")
+    return None
 
 
 def check_numbers(m, op, name):
-    """Raise the TypeError of ``non_number_error`` unless every element of ``m`` is a number.
+    """Raise ``cell_error``'s error unless every entry of the matrix ``m`` is a real
+    number a float can hold. ``m`` is a list of rows whose shape is already known.
 
-    ``sum`` is the cheapest complete check: it runs in C and raises TypeError for
-    anything that cannot be added (a string, None, a nested list), where the
-    arithmetic itself might not ('a' * 2 is 'aa').
+    All-float matrices, the usual case, pass after one C-level pass that lists each
+    entry's type; anything else is searched entry by entry for the first bad one.
     """
-    try:
-        sum(chain.from_iterable(m))
-    except TypeError:
-        raise non_number_error(op, (name, m)) from None
-    except OverflowError:
-        raise too_large_error(op, (name, m)) from None
+    kinds = list(map(type, chain.from_iterable(m)))
+    if kinds.count(float) != len(kinds):
+        error = cell_error(op, name, m)
+        if error is not None:
+            raise error
+
+
+def non_number_error(op, *named):
+    """The error (``cell_error``'s wording) for the first bad entry among the named
+    (name, matrix) pairs. If every entry is a number after all, the error says that
+    the values do not combine (a Fraction meeting something it cannot add to)."""
+    for name, m in named:
+        error = cell_error(op, name, m)
+        if error is not None:
+            return error
+    names = " and ".join(_noun(name) for name, _ in named)
+    return TypeError(f"{op}: the numbers in {names} cannot be added and multiplied together")
+
+
+def too_large_error(op, *named):
+    """The ValueError for an int too large for a float among the named (name, matrix)
+    pairs (``cell_error``'s wording), or one that says a result overflowed."""
+    error = non_number_error(op, *named)
+    if isinstance(error, ValueError):
+        return error
+    names = " and ".join(_noun(name) for name, _ in named)
+    return ValueError(f"{op}: the numbers in {names} are too large to compute with")
 
 
 def check_matrix(m, op, name="matrix"):
-    """Shape of ``m`` after checking it is a matrix of numbers."""
+    """Shape of ``m`` after checking it is a matrix of real numbers."""
     dims = matrix_shape(m, op, name)
     check_numbers(m, op, name)
     return dims
 
 
 def naming_non_numbers(op, named, kernel, *args):
-    """``kernel(*args)``; a TypeError from inside becomes one naming the first
-    element that is not a number in the (name, matrix) pairs ``named``."""
+    """``kernel(*args)``; a TypeError or OverflowError from inside becomes the error
+    that names the first bad entry of the (name, matrix) pairs ``named`` (the fast
+    tier uses it: it checks by computing, instead of a separate pass)."""
     try:
         return kernel(*args)
     except TypeError:
@@ -373,22 +403,136 @@ def naming_non_numbers(op, named, kernel, *args):
         raise too_large_error(op, *named) from None
 
 
+def check_product(op, a, b):
+    """The one check line of ``dot``: ``a`` (n x k) and ``b`` (k x m) are matrices of
+    real numbers whose inner sizes agree. Returns (n, k, m)."""
+    n, k = check_matrix(a, op, "left matrix")
+    k2, m = check_matrix(b, op, "right matrix")
+    if k != k2:
+        raise ShapeError(f"{op}: cannot multiply {n}x{k} by {k2}x{m} (inner sizes {k} and {k2} differ)")
+    return n, k, m
+
+
+def check_same_shape(op, a, b):
+    """The one check line of an elementwise operation: two matrices of real numbers
+    of the same shape. Returns the shape."""
+    sa = check_matrix(a, op, "first matrix")
+    sb = check_matrix(b, op, "second matrix")
+    if sa != sb:
+        raise ShapeError(f"{op}: shapes {sa[0]}x{sa[1]} and {sb[0]}x{sb[1]} differ "
+                         "(elementwise operations need equal shapes; add_row broadcasts a 1 x n row)")
+    return sa
+
+
+def check_row_fits(op, m, r):
+    """The one check line of ``add_row``: ``m`` is n x k and ``r`` is 1 x k, both of
+    real numbers. Returns (n, k)."""
+    rows, cols = check_matrix(m, op, "matrix")
+    rr, rc = check_matrix(r, op, "row")
+    if rr != 1 or rc != cols:
+        raise ShapeError(f"{op}: cannot add a {rr}x{rc} row to a {rows}x{cols} matrix "
+                         f"(expected a 1x{cols} row)")
+    return rows, cols
+
+
+def check_vector(op, name, v, numbers=True):
+    """``v`` if it is a vector: a list or tuple of real numbers (of anything, with
+    numbers=False), not a matrix."""
+    if not isinstance(v, (list, tuple)):
+        raise TypeError(f"{op}: expected the {name} as a list of numbers, got {describe(v)}")
+    if numbers:
+        check_numbers([v], op, name)
+    return v
+
+
+def check_jacobian_input(op, s):
+    """The one check line of ``softmax_jacobian``: ``s`` is one sample's softmax
+    output, a non-empty vector of real numbers."""
+    check_vector(op, "vector s", s)
+    if not s:
+        raise ShapeError(f"{op}: got an empty vector")
+
+
+PENALTY_NAMES = ("weight_regularizer_l1", "weight_regularizer_l2", "bias_regularizer_l1",
+                 "bias_regularizer_l2")
+
+
+def check_penalties(owner, *strengths):
+    """Each regularization strength (in ``PENALTY_NAMES`` order) is a finite number >= 0."""
+    for name, value in zip(PENALTY_NAMES, strengths):
+        check_number(owner, name, value, low=0)
+
+
+# --- optimizers --------------------------------------------------------------------
+
+def check_optimizer_params(owner, layer):
+    """``layer``'s (name, value, grad) triples for an optimizer's update (none for a
+    layer without ``params``), after checking that backward has run and each
+    gradient has its value's shape."""
+    params = getattr(layer, "params", None)
+    triples = list(params()) if callable(params) else []
+    for name, value, grad in triples:
+        if grad is None:
+            raise OrderError(f"{owner}: {layer!r} has no gradient for {name}; "
+                             "run backward() before updating")
+        got, expected = matrix_shape(grad, owner, f"gradient of {name}"), matrix_shape(value, owner, name)
+        if got != expected:
+            raise ShapeError(f"{owner}: the gradient of {name} in {layer!r} is "
+                             f"{got[0]}x{got[1]} but {name} is {expected[0]}x{expected[1]}")
+    return triples
+
+
+def check_setting(owner, name, value, ranges):
+    """An optimizer's setting ``name`` (one of ``ranges``) as a float within its range
+    (``ranges[name]``: ``check_number``'s bounds)."""
+    check_choice(owner, "setting", name, tuple(ranges))
+    return check_number(owner, name, value, **ranges[name])
+
+
+def check_update(optimizer, weights, dweights, state):
+    """The one check line of an optimizer's ``update``: two matrices of numbers of one
+    shape and a dict holding the optimizer's slot matrices, each of that shape.
+    ``update_params`` always hands it such; a direct call gets an error naming the
+    optimizer instead of one from inside the arithmetic."""
+    owner = f"{type(optimizer).__name__}.update"
+    dims = check_matrix(weights, owner, "weights")
+    if check_matrix(dweights, owner, "gradient") != dims:
+        raise ShapeError(f"{owner}: the gradient must have the shape of the weights "
+                         f"({dims[0]}x{dims[1]})")
+    check_type(owner, "state", state, dict, "a dict of slot matrices")
+    for slot in optimizer.slots:
+        if slot not in state:
+            raise ValueError(f"{owner}: state has no {slot!r} matrix; "
+                             f"{type(optimizer).__name__} keeps {', '.join(optimizer.slots)}")
+        if check_matrix(state[slot], owner, slot) != dims:
+            raise ShapeError(f"{owner}: the {slot} matrix must have the shape of the weights")
+
+
 # --- batches: what layers, activations and losses are handed --------------------------
 
-def check_batch(where, m, columns=None):
-    """Shape of the batch ``m`` after checking it is a usable batch for ``where``.
-
-    Raises ShapeError for ragged or empty batches, or (if ``columns`` is given) when
-    the number of columns differs. Shared by the layers, activations and losses so
-    every part words these errors the same way.
-    """
+def check_batch(where, m, columns=None, columns_name=None):
+    """Shape of the batch ``m`` after checking its shape for ``where``: a non-empty
+    list of equal rows, with ``columns`` columns if given (``columns_name`` names the
+    setting that asks for them, such as "n_inputs"). Entries are not looked at
+    (``check_inputs`` does that too)."""
     rows, cols = batch_dims(where, m)
     if rows == 0 or cols == 0:
         raise ShapeError(f"{where}: got an empty batch ({rows}x{cols}); "
                          "a batch needs at least one sample with at least one value")
+    if columns is not None and cols != columns and columns_name is not None:
+        raise ShapeError(f"{where}: this layer expects {columns_name}={columns} features per "
+                         f"sample, got a {rows}x{cols} batch")
     if columns is not None and cols != columns:
         raise ShapeError(f"{where}: expected {columns} columns, got a {rows}x{cols} matrix")
     return rows, cols
+
+
+def check_inputs(where, inputs, columns=None, name="inputs", columns_name=None):
+    """The one check line of a reference forward pass: ``inputs`` is a batch (n x k,
+    k = ``columns`` if given) of real numbers. Returns (n, k)."""
+    dims = check_batch(where, inputs, columns, columns_name)
+    check_numbers(inputs, where, name)
+    return dims
 
 
 def batch_dims(where, m):
@@ -402,21 +546,17 @@ def batch_dims(where, m):
 
 
 def entry_error(where, m, what="inputs"):
-    """A TypeError naming the first entry of ``m`` that is not a real number."""
-    for i, r in enumerate(m):
-        for j, x in enumerate(r):
-            if isinstance(x, bool) or not isinstance(x, (int, float)):
-                return TypeError(f"{where}: {what} must be real numbers; "
-                                 f"entry [{i}][{j}] is {x!r} ({type(x).__name__})")
-    return TypeError(f"{where}: {what} must be real numbers")
+    """The error naming the first entry of the matrix ``m`` (called ``what``) that is
+    not a real number (``cell_error``'s wording)."""
+    return non_number_error(where, (what, m))
 
 
-def check_dvalues(where, dvalues, output, check_numbers=True):
-    """Check that ``dvalues`` has the shape of the output it is the gradient of.
+def check_dvalues(where, dvalues, output, entries=True):
+    """The one check line of a reference backward pass: forward has run (``output``
+    is its result) and ``dvalues`` has the output's shape and holds real numbers.
 
-    check_numbers=False leaves out the check that every element is a number, for
-    a backward pass whose arithmetic touches every element of dvalues anyway (a
-    non-number then raises TypeError there, to be named by ``entry_error``).
+    entries=False leaves the entries unchecked, for a fast backward pass whose
+    arithmetic touches every entry anyway (and names a bad one with ``entry_error``).
     """
     if not output or not isinstance(output, list):
         raise OrderError(f"{where}: call forward() before backward()")
@@ -425,14 +565,150 @@ def check_dvalues(where, dvalues, output, check_numbers=True):
     if got != expected:
         raise ShapeError(f"{where}: dvalues must have the output's shape "
                          f"{expected[0]}x{expected[1]}, got {got[0]}x{got[1]}")
-    if check_numbers:
-        # One sum over all elements (in C) rejects non-numbers even where a
-        # backward pass would not touch them (ReLU ignores dvalues wherever its
-        # input was <= 0).
-        try:
-            sum(chain.from_iterable(dvalues))
-        except TypeError:
-            raise entry_error(where, dvalues, "dvalues") from None
+    if entries:
+        check_numbers(dvalues, where, "dvalues")
+
+
+# --- the scalar engine (barenn.autograd) -------------------------------------------------
+
+EXP_LIMIT = math.log(FLOAT_MAX)  # exp(x) is a float only for x <= about 709.78
+
+
+def check_value(data, label):
+    """The one check line of ``Value(data, label)``: ``data`` as a float (a real number,
+    not a bool, that a float can hold) after checking that ``label`` is a str."""
+    check_type("Value", "label", label, str, "a str (a name for pictures and repr)")
+    number = check_type("Value", "data", data, Real, "a number (int or float)")
+    try:
+        return float(number)
+    except OverflowError:
+        raise ValueError(f"Value: data must be a number a float can hold (at most "
+                         f"{FLOAT_MAX:.4g} in size), got {describe(number)}") from None
+
+
+def check_operand(other, op, value_type, divisor=False):
+    """The other operand of ``a op other`` as a Value: itself, or a plain number as a
+    constant leaf (so that it shows in the graph). ``divisor=True`` refuses 0."""
+    if not isinstance(other, value_type):
+        number = check_type(f"Value {op}", "the other operand", other, Real,
+                            "a number (int or float) or a Value")
+        other = value_type(check_value(number, ""))
+    if divisor and other.data == 0:
+        raise ZeroDivisionError(f"Value {op}: division by zero (the divisor is {other.data!r})")
+    return other
+
+
+def check_power(a, exponent, value_type):
+    """The exponent of ``a ** exponent`` (a float, or the Value itself) after checking
+    that the power and its slopes are real, finite numbers."""
+    if isinstance(exponent, value_type):
+        n = exponent.data
+        if a < 0:
+            raise ValueError(f"({a!r}) ** Value({n!r}): a Value exponent needs a base >= 0, because "
+                             "d(a**b)/db = a**b * ln(a) has no real value for a < 0 (for an integer "
+                             "power of a negative number use a plain number exponent)")
+    else:
+        n = float(check_type("Value **", "the exponent", exponent, Real, "a number (int or float) or a Value"))
+        if a < 0 and not n.is_integer():
+            raise ValueError(f"({a!r}) ** {exponent!r} has no real value: a negative base needs "
+                             "an integer exponent")
+    if a == 0 and n < 0:
+        raise ZeroDivisionError(f"0.0 ** {exponent!r} divides by zero")
+    try:
+        a ** n, (a ** (n - 1) if a != 0 else 0.0)
+    except OverflowError:
+        raise OverflowError(f"({a!r}) ** {n!r} is too large for a float") from None
+    return exponent if isinstance(exponent, value_type) else n
+
+
+def check_exp(x):
+    """``x`` itself if exp(x) is a float; else an OverflowError naming exp and the limit."""
+    if x > EXP_LIMIT:
+        raise OverflowError(f"exp({x!r}) is too large for a float (limit about {EXP_LIMIT:.2f})")
+    return x
+
+
+def check_log(x):
+    """``x`` itself if it is > 0, where the logarithm is defined; else a ValueError."""
+    if not x > 0:  # also catches NaN
+        raise ValueError(f"log is defined only for numbers > 0, got {x!r}")
+    return x
+
+
+def check_sample(owner, inputs, n, entries=True):
+    """One sample for a scalar neuron: a list of ``n`` numbers or Values (each entry
+    looked at unless entries=False, for a caller that converts them anyway)."""
+    check_type(owner, "inputs", inputs, (list, tuple), "one sample: a list of numbers or Values")
+    if len(inputs) != n:
+        raise ValueError(f"{owner}: expected a sample of {n} inputs, got {len(inputs)}")
+    if entries:
+        for x in inputs:
+            if not hasattr(x, "inputs"):
+                sample_number(owner, x)
+    return inputs
+
+
+def sample_number(owner, x):
+    """``x`` as a float, for an entry of a sample that is not a Value: a real number
+    (not a bool) that a float can hold, else an error naming ``owner``."""
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise TypeError(f"{owner}: inputs must hold numbers or Values, got {describe(x)}")
+    try:
+        return float(x)
+    except OverflowError:
+        raise ValueError(f"{owner}: inputs must hold numbers a float can hold (at most "
+                         f"{FLOAT_MAX:.4g} in size), got {describe(x)}") from None
+
+
+def check_weighted_sum(weights, inputs, bias, value_type):
+    """``weighted_sum``'s arguments: a list of Values, a sample of as many numbers or
+    Values (its entries are converted by the caller), and a Value."""
+    check_type("weighted_sum", "weights", weights, (list, tuple), "a list of Values")
+    if not all(type(w) is value_type for w in weights):
+        bad = next(w for w in weights if type(w) is not value_type)
+        raise TypeError(f"weighted_sum: weights must be a list of Values, got {describe(bad)} in it")
+    check_type("weighted_sum", "bias", bias, value_type, "a Value")
+    check_sample("weighted_sum", inputs, len(weights), entries=False)
+
+
+def check_parameter_count(owner, widths, activation=None, names=()):
+    """Each width a whole number >= 1 and the weights and biases of layers of these
+    widths (widths[0] inputs) at most ``MAX_SIZE``, before building any of them;
+    ``activation``, if given, one of ``names``."""
+    for i, width in enumerate(widths):
+        check_int(owner, "n_inputs" if i == 0 else ("n_neurons" if len(widths) == 2 else f"sizes[{i - 1}]"),
+                  width, low=1)
+    if activation is not None:
+        check_choice(owner, "activation", activation, names)
+    count = sum((widths[i] + 1) * widths[i + 1] for i in range(len(widths) - 1))
+    if count > MAX_SIZE:
+        raise ValueError(f"{owner}: the model would have {count:,} weights and biases; "
+                         f"at most {MAX_SIZE:,}")
+
+
+def check_mlp(n_inputs, sizes, activation, output_activation, fast, names):
+    """``MLP``'s arguments checked; returns one activation name per layer."""
+    sizes = list(check_type("MLP", "sizes", sizes, (list, tuple, range), "a list of layer sizes"))
+    if not sizes:
+        raise ValueError("MLP: sizes must be a list of at least one layer size, got []")
+    check_parameter_count("MLP", [n_inputs] + sizes)
+    check_bool("MLP", "fast", fast)
+    if isinstance(activation, str):
+        activations = [activation] * len(sizes)
+    else:
+        check_type("MLP", "activation", activation, (list, tuple), "an activation name or a list of them")
+        activations = list(activation)
+        if len(activations) != len(sizes):
+            raise ValueError(f"MLP: {len(sizes)} layers but {len(activations)} activations {activations!r}")
+    if output_activation is not None:
+        activations[-1] = output_activation
+    for i, name in enumerate(activations):
+        if i == len(activations) - 1 and output_activation is not None:
+            argument = "output_activation"
+        else:
+            argument = "activation" if isinstance(activation, str) else f"activation[{i}]"
+        check_choice("MLP", argument, name, names)
+    return activations
 
 
 # --- training ------------------------------------------------------------------------

@@ -4,9 +4,10 @@ Both show the same thing as the usual hand drawing of a computation: one box per
 (its label, ``data`` and ``grad``) and, in front of every computed Value, a small oval
 with the operation that made it. Arrows run left to right from inputs to results.
 
-This module imports ``barenn.autograd``, never the other way round: a Value does not
-draw itself, you pass it here (``to_svg(value)``, ``to_dot(value)``). In a notebook,
-``IPython.display.SVG(to_svg(value))`` shows the picture inline.
+It reads a graph only through each node's ``label``, ``data``, ``grad``, ``op``,
+``inputs`` and ``topological_order()``, and imports nothing of the scalar engine, so
+``barenn.autograd`` can use it: a notebook shows a Value as this picture
+(``Value._repr_svg_``, which calls ``notebook_svg``).
 
 >>> from barenn.autograd import Value
 >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
@@ -29,8 +30,7 @@ digraph {
 from xml.sax.saxutils import escape
 
 from barenn._files import atomic_write_text
-from barenn.autograd import Value
-from barenn.checks import check_int, check_type
+from barenn.checks import check_int, describe
 
 __all__ = ["to_dot", "to_svg", "notebook_svg", "layout"]
 
@@ -44,6 +44,14 @@ _MARGIN = 12
 
 # Above this many Values a notebook shows the plain repr instead of a huge picture.
 NOTEBOOK_MAX_NODES = 400
+
+
+def check_root(owner, root):
+    """``root`` if it looks like a Value (what this module reads of one); else a TypeError."""
+    if not all(hasattr(root, name) for name in ("label", "data", "grad", "op", "inputs",
+                                                "topological_order")):
+        raise TypeError(f"{owner}: root must be a Value, got {describe(root)}")
+    return root
 
 
 def _number(x):
@@ -74,7 +82,7 @@ def to_dot(root, path=None):
     ``path``, writes it there atomically instead and returns the path (a string).
     Render it with ``dot -Tsvg`` if Graphviz is installed; barenn itself does not need
     it (see :func:`to_svg`)."""
-    check_type("to_dot", "root", root, Value, "a Value")
+    check_root("to_dot", root)
     nodes = root.topological_order()
     ids = {node: f"v{i}" for i, node in enumerate(nodes)}
     lines = ["digraph {", "  rankdir=LR;", '  node [fontname="monospace"];']
@@ -102,7 +110,7 @@ def layout(root):
     next to the multiplication that uses it, not far away at the left edge). Columns
     count Values only; the operation ovals go between columns.
     """
-    check_type("layout", "root", root, Value, "a Value")
+    check_root("layout", root)
     nodes = root.topological_order()
     # Distance from the root, along the longest path: results come after their inputs.
     depth = {root: 0}
@@ -153,7 +161,7 @@ def to_svg(root, path=None):
     Returns the SVG text; with a ``path``, writes it there atomically instead and returns
     the path (a string).
     """
-    check_type("to_svg", "root", root, Value, "a Value")
+    check_root("to_svg", root)
     nodes, column, row = layout(root)
     index = {node: i for i, node in enumerate(nodes)}
 
@@ -246,7 +254,7 @@ def to_svg(root, path=None):
 def notebook_svg(root, max_nodes=NOTEBOOK_MAX_NODES):
     """SVG text for a notebook, or None (show the repr instead) for graphs with more than
     ``max_nodes`` Values, which would be too big to read and slow to render."""
-    check_type("notebook_svg", "root", root, Value, "a Value")
+    check_root("notebook_svg", root)
     check_int("notebook_svg", "max_nodes", max_nodes, low=1)
     if len(root.topological_order()) > max_nodes:
         return None

@@ -15,10 +15,12 @@ True
 
 Training is one step repeated: ``train_step`` runs forward, loss, backward and the
 optimizer's update on one batch (lesson 07 writes it out by hand), and ``fit``
-loops it over the batches of every epoch, recording a ``History``. ``fit`` runs on
-the fast tier by default (``barenn.fast``: the same four steps with faster kernels,
-equal within 1e-9 relative, as ``python -m barenn check`` shows); ``fit(...,
-fast=False)`` or ``BARENN_REFERENCE=1`` trains with ``train_step`` itself.
+loops it over the batches of every epoch, recording a ``History``. ``fit``,
+``evaluate`` and ``predict`` run on the fast tier by default (``barenn.fast``: the
+same steps with faster kernels, equal within 1e-9 relative, as ``python -m barenn
+check`` shows); ``fast=False`` (or ``BARENN_REFERENCE=1``) runs ``train_step`` and
+``forward`` themselves, validation included. ``Network.tier`` is the one place that
+chooses.
 
 An epoch's ``data_loss`` and ``accuracy`` are measured on each batch before its
 update (for a full batch, epoch 0 shows the untrained network, as in the
@@ -32,7 +34,6 @@ two steps apart. Accuracy follows the task (``barenn.accuracy``).
 """
 
 import os
-import random
 from collections import namedtuple
 
 from barenn import fast as fast_tier
@@ -52,25 +53,25 @@ from barenn.checks import (
     check_layer_widths,
     check_layers,
     check_loss,
-    check_loss_growth,
     check_loss_object,
     check_number,
-    check_parameter_sizes,
     check_type,
 )
+from barenn.fitting import TrainingRun
 from barenn.history import History, TrainStep
 from barenn.layers import regularization_loss
 from barenn.losses import CategoricalCrossEntropy, SoftmaxCrossEntropy
 from barenn.matrix import argmax
-from barenn.progress import Progress
-from barenn.rng import shuffle as shuffle_in_place
 from barenn.saving import FORMAT, FORMAT_VERSION, network_from_dict, network_to_dict, read_json, write_json
-from barenn.sources import SOURCE_CHUNK, batch_indices, check_data, is_source, take_rows
+from barenn.sources import SOURCE_CHUNK, check_data, is_source, take_rows
 
-__all__ = ["Network", "History", "TrainStep", "Evaluation", "TrainingDiverged", "FORMAT",
+__all__ = ["Network", "History", "TrainStep", "Evaluation", "Tier", "TrainingDiverged", "FORMAT",
            "FORMAT_VERSION", "reference_by_default"]
 
 Evaluation = namedtuple("Evaluation", "loss accuracy")
+Tier = namedtuple("Tier", "fast forward train_step")
+Tier.__doc__ = ("What ``Network.tier`` returns: fast (True/False) and the two functions that "
+                "run, each called as ``f(network, ...)``.")
 Evaluation.__doc__ = "What ``Network.evaluate`` returns: the mean data loss and the accuracy (0..1)."
 
 
@@ -271,7 +272,9 @@ class Network:
             shuffle=True, rng=None, workers=1, fast=None, on_epoch=None, record_batches=False):
         """Train for ``epochs`` epochs; return a History of per-epoch figures.
 
-        The loop over ``train_step`` that lesson 07 (the training loop) writes out.
+        The loop over ``train_step`` that lesson 07 (the training loop) writes out;
+        ``barenn.fitting.TrainingRun`` does the rest (checks, batches, workers,
+        progress, the History).
 
         X: n x k inputs, as rows or as a data source (``barenn.sources``).
         y: class indices or one-hot rows (categorical), 0/1 targets
@@ -285,11 +288,12 @@ class Network:
             like an uninterrupted one; pass ``rng`` to draw from one generator instead
             (seed=None without rng: a different order every run).
         shuffle: False keeps the samples in order.
-        workers: processes that share each batch (``barenn.fast.parallel``); 1 trains
-            here in this process. Same weights either way, up to rounding.
-        fast: True trains on the fast tier (``barenn.fast``), False with
-            ``train_step`` on the reference layers; None: fast unless the
-            environment sets ``BARENN_REFERENCE=1``. Workers always use the fast tier.
+        workers: processes that share each batch (``barenn.fast.parallel``, fast
+            tier only); 1 trains here in this process. Same weights either way, up
+            to rounding.
+        fast: True trains and validates on the fast tier (``barenn.fast``), False on
+            the reference tier (``train_step`` and ``forward`` themselves); None:
+            fast unless the environment sets ``BARENN_REFERENCE=1`` (``tier``).
         on_epoch: a function called as ``on_epoch(epoch, history)`` after each epoch.
         record_batches: True also keeps every batch's data loss, measured before its
             update, in ``history.batch_loss`` (one entry per batch, in order).
@@ -302,138 +306,26 @@ class Network:
         finite and at most 1e100 in size (``checks.DATA_LIMIT``): a NaN or infinity
         is refused before training with its row and column.
         """
-        if self.optimizer is None:
-            raise ValueError("Network.fit: no optimizer; pass optimizer=Adam(...) (or another) "
-                             "to Network, or set network.optimizer")
-        check_int("Network.fit", "epochs", epochs, low=0)
-        check_int("Network.fit", "workers", workers, low=1, high=64)
-        if batch_size is not None:
-            check_int("Network.fit", "batch_size", batch_size, low=1)
-        use_fast = not reference_by_default() if fast is None else check_bool("Network.fit", "fast", fast)
-        check_bool("Network.fit", "record_batches", record_batches)
-        if on_epoch is not None and not callable(on_epoch):
-            raise TypeError(f"Network.fit: on_epoch must be a function, got {type(on_epoch).__name__}")
-        n = self.check_data("Network.fit", X, y)
-        if validation is not None:
-            if not isinstance(validation, (list, tuple)) or len(validation) != 2:
-                raise TypeError("Network.fit: validation must be a pair (X_val, y_val)")
-            self.check_data("Network.fit", *validation, names=("X_val", "y_val"))
+        run = TrainingRun(self, X, y, epochs, self.tier(fast, "Network.fit"), batch_size,
+                          validation, every, seed, verbose, shuffle, rng, workers, on_epoch,
+                          record_batches)
+        with run:
+            for epoch in run.epochs():
+                for batch, indices in enumerate(run.batches(epoch)):
+                    run.train_step(epoch, batch, indices)   # forward, loss, backward, update
+                run.end_epoch(epoch)                        # checks, validation, history
+        return run.history
 
-        targets = self.accuracy_targets(y)
-        if self.accuracy_kind == "regression" and self.regression_precision is None:
-            self.regression_precision = regression_precision(targets, self.precision_divisor)
-        batch_size = n if batch_size is None else min(batch_size, n)
-        n_batches = -(-n // batch_size)
-        if seed is None and rng is None:
-            rng = random.Random()  # no seed: a fresh order every run, on purpose
-        train = fast_tier.train_step if use_fast else Network.train_step
-        first = self.epochs_trained
-        self._first_loss = None  # the first batch's loss: the yardstick of check_loss_growth
-        history = History()
-        pool = None
-        progress = Progress(epochs, n_batches, first_epoch=first, verbose=verbose, every=every)
-        try:
-            if workers > 1 and epochs > 0:
-                pool = fast_tier.GradientPool(self, X, y, workers, validation=validation)
-                step = pool.train_step
-            else:
-                step = self._batch_step(X, y, targets, n, train)
-            if record_batches:
-                each_step = step
-
-                def step(indices):
-                    result = each_step(indices)
-                    history.record_batch(result[0])
-                    return result
-            for epoch in range(first, first + epochs):
-                order = self._epoch_order(n, epoch, seed, rng) if shuffle and n_batches > 1 else None
-                batches = batch_indices(n, batch_size, order)
-                data_loss, reg_loss, accuracy = self._train_epoch(epoch, batches, n_batches,
-                                                                  progress, step)
-                self._check_parameters(epoch)
-                val_loss = val_accuracy = None
-                if pool is not None and validation is not None:
-                    val_loss, val_accuracy = pool.measure_validation()
-                elif validation is not None:
-                    val_loss, val_accuracy = self.evaluate(*validation)
-                rate = self.optimizer.current_learning_rate
-                history.record(epoch, data_loss, reg_loss, accuracy, rate, val_loss, val_accuracy)
-                self.epochs_trained = epoch + 1
-                progress.epoch(epoch, data_loss + reg_loss, accuracy, rate, val_loss, val_accuracy)
-                if on_epoch is not None:
-                    on_epoch(epoch, history)
-        except BaseException:
-            if pool is not None:
-                pool.close(abort=True)  # stop the workers now, whatever they are doing
-            raise
-        finally:
-            if pool is not None:
-                pool.close()
-            progress.close()
-        return history
-
-    def _batch_step(self, X, y, targets, n, train):
-        """The per-batch step of ``_train_epoch`` in this process: the batch's rows
-        (floats from a data source only now), ``train(self, X_b, y_b)`` (a
-        ``train_step``), and the right answers among the outputs."""
-        def step(indices):
-            if len(indices) == n and not is_source(X) and indices == range(n):
-                X_b, y_b, t_b = X, y, targets  # the whole set in order: no copies
-            else:
-                X_b = take_rows(X, indices)
-                y_b, t_b = [y[i] for i in indices], [targets[i] for i in indices]
-            result = train(self, X_b, y_b)
-            right, answers = self.count_correct(result.output, t_b)
-            return result.data_loss, result.regularization_loss, right, answers
-        return step
-
-    @staticmethod
-    def _epoch_order(n, epoch, seed, rng):
-        """The order of the n samples in this epoch: always shuffled from 0..n-1, so
-        that without ``rng`` it depends on (seed, epoch) alone (resuming is exact)."""
-        generator = rng if rng is not None else random.Random(f"barenn.fit:{seed}:{epoch}")
-        order = list(range(n))
-        shuffle_in_place(order, generator)
-        return order
-
-    def _train_epoch(self, epoch, batches, n_batches, progress, step):
-        """One pass over the batches; returns (data loss, regularization loss, accuracy).
-
-        With one batch the losses are that batch's own means (exactly the
-        walkthrough's figures); with several, means over the samples.
-        """
-        loss_sum = reg_sum = 0.0
-        hits = count = seen = 0
-        for b, indices in enumerate(batches):
-            try:
-                data_loss, reg_loss, right, answers = step(indices)
-                if self._first_loss is None:
-                    self._first_loss = data_loss + reg_loss
-                check_loss_growth(data_loss + reg_loss, self._first_loss)
-            except TrainingDiverged as error:
-                if error.epoch is not None:
-                    raise
-                raise self.divergence(epoch, b, n_batches, str(error)) from None
-            except OverflowError as error:
-                raise self.divergence(epoch, b, n_batches, f"a number overflowed ({error})") from None
-            size = len(indices)
-            loss_sum += data_loss * size
-            reg_sum += reg_loss * size
-            seen += size
-            hits += right
-            count += answers
-            progress.batch(epoch, b + 1, (loss_sum + reg_sum) / seen, hits / count)
-        if n_batches == 1:
-            return data_loss, reg_loss, hits / count
-        return loss_sum / seen, reg_sum / seen, hits / count
-
-    def _check_parameters(self, epoch):
-        """Stop if the epoch's updates left a parameter NaN, infinite or beyond
-        ``PARAMETER_LIMIT`` (1e8) in size (``checks.check_parameter_sizes``)."""
-        try:
-            check_parameter_sizes(self.trainable_layers())
-        except TrainingDiverged as error:
-            raise self.divergence(epoch, None, None, str(error)) from None
+    def tier(self, fast=None, owner="Network"):
+        """Which tier runs, chosen here and nowhere else: ``Tier(fast, forward,
+        train_step)`` with the reference tier's ``Network.forward`` and
+        ``Network.train_step`` (fast=False) or ``barenn.fast``'s (fast=True).
+        fast=None: the fast tier unless ``BARENN_REFERENCE=1`` (``reference_by_default``)."""
+        if fast is None:
+            fast = not reference_by_default()
+        if check_bool(owner, "fast", fast):
+            return Tier(True, fast_tier.forward, fast_tier.train_step)
+        return Tier(False, Network.forward, Network.train_step)
 
     def divergence(self, epoch, batch, n_batches, what):
         """The TrainingDiverged error for ``what`` happening at ``epoch`` (and ``batch``,
@@ -455,10 +347,14 @@ class Network:
 
     # --- using a trained network ---------------------------------------------------------------------
 
-    def _batched_forward(self, X, batch_size):
-        """The inference-mode outputs for X, a chunk at a time; on the fast tier
-        (``barenn.fast.forward``) unless ``BARENN_REFERENCE=1`` asks for the reference."""
-        forward = Network.forward if reference_by_default() else fast_tier.forward
+    def predict(self, X, batch_size=None, fast=None):
+        """The network's outputs for X (n x k) in inference mode: n x m (probabilities
+        after a Softmax, values for regression). ``batch_size`` limits memory use;
+        ``fast`` chooses the tier as in ``fit``."""
+        forward = self.tier(fast, "Network.predict").forward
+        self.check_data("Network.predict", X)
+        if batch_size is not None:
+            check_int("Network.predict", "batch_size", batch_size, low=1)
         source = is_source(X)
         if source and batch_size is None:
             batch_size = SOURCE_CHUNK  # floats for a chunk at a time, never for all of it
@@ -470,34 +366,25 @@ class Network:
             output.extend(forward(self, take_rows(X, range(start, stop)), training=False))
         return output
 
-    def predict(self, X, batch_size=None):
-        """The network's outputs for X (n x k) in inference mode: n x m (probabilities
-        after a Softmax, values for regression). ``batch_size`` limits memory use."""
-        self.check_data("Network.predict", X)
-        if batch_size is not None:
-            check_int("Network.predict", "batch_size", batch_size, low=1)
-        return self._batched_forward(X, batch_size)
-
-    def predict_classes(self, X, batch_size=None):
+    def predict_classes(self, X, batch_size=None, fast=None):
         """Class answers: the argmax index per sample (categorical), or 0/1 per output
         (binary: a flat list for a one-output network, else n x m rows)."""
         if not self.is_classifier():
             raise ValueError("Network.predict_classes: this is a regression network "
                              "(no classes); use predict")
-        output = self.predict(X, batch_size)
+        output = self.predict(X, batch_size, fast)
         if self.accuracy_kind == "categorical":
             return argmax(output)
         if len(output[0]) == 1:
             return [1 if r[0] > 0.5 else 0 for r in output]
         return [[1 if p > 0.5 else 0 for p in r] for r in output]
 
-    def evaluate(self, X, y, batch_size=None):
+    def evaluate(self, X, y, batch_size=None, fast=None):
         """``Evaluation(loss, accuracy)`` on (X, y) in inference mode; the loss is the
-        mean data loss (no regularization), the accuracy as in fit."""
+        mean data loss (no regularization), the accuracy as in fit; ``fast`` chooses
+        the tier as in ``fit``."""
         self.check_data("Network.evaluate", X, y)
-        if batch_size is not None:
-            check_int("Network.evaluate", "batch_size", batch_size, low=1)
-        output = self._batched_forward(X, batch_size)
+        output = self.predict(X, batch_size, fast)
         targets = self.accuracy_targets(y)
         precision = self.regression_precision
         if self.accuracy_kind == "regression" and precision is None:

@@ -89,33 +89,30 @@ def load_digits(path=None):
     >>> sorted(set(y))
     [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
     """
-    if path is None:
-        resource = importlib.resources.files("barenn")
-        for part in _DIGITS_RESOURCE:
-            resource = resource.joinpath(part)
-        name = str(resource)
-        try:
-            raw = resource.read_bytes()
-        except FileNotFoundError:
-            raise FileNotFoundError(
-                f"the digits file bundled with barenn is missing: {name} "
-                "(reinstall barenn to get it back)"
-            ) from None
-    else:
+    name, raw = _digits_file(path)
+    return _parse_digits(raw, name, expected=DIGITS_SHAPE[0] if path is None else None)
+
+
+def _digits_file(path):
+    """(name, bytes) of the digits file: the copy bundled with barenn (path None) or
+    the file at ``path``."""
+    if path is not None:
         name = check_path("load_digits", "path", path)
         with open_regular(name, "load_digits") as f:
-            raw = f.read()
-    X, y = _parse_digits(raw, name)
-    if path is None and len(X) != DIGITS_SHAPE[0]:
-        raise ValueError(
-            f"{name}: expected {DIGITS_SHAPE[0]} images, found {len(X)} "
-            "(the bundled file is damaged; reinstall barenn)"
-        )
-    return X, y
+            return name, f.read()
+    resource = importlib.resources.files("barenn")
+    for part in _DIGITS_RESOURCE:
+        resource = resource.joinpath(part)
+    try:
+        return str(resource), resource.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"the digits file bundled with barenn is missing: {resource} "
+                                "(reinstall barenn to get it back)") from None
 
 
-def _parse_digits(raw, name):
-    """Parse digits CSV bytes (gzip or plain); return (X, y). ``name`` is for messages."""
+def _parse_digits(raw, name, expected=None):
+    """Parse digits CSV bytes (gzip or plain); return (X, y). ``name`` is for messages;
+    ``expected``: the number of images the bundled file must hold."""
     text = _decode_digits_text(raw, name)
     n_values = DIGITS_SHAPE[1] + 1
     X, y = [], []
@@ -146,6 +143,9 @@ def _parse_digits(raw, name):
         y.append(label)
     if not X:
         raise ValueError(f"{name}: the file holds no images")
+    if expected is not None and len(X) != expected:
+        raise ValueError(f"{name}: expected {expected} images, found {len(X)} "
+                         "(the bundled file is damaged; reinstall barenn)")
     return X, y
 
 
@@ -329,9 +329,7 @@ def load_mnist(directory, kind="train", limit=None):
     Raises FileNotFoundError if a file is missing, ValueError if a file is
     truncated or corrupt or the two files disagree; the message names the file.
     """
-    check_path("load_mnist", "directory", directory)
-    check_choice("load_mnist", "kind", kind, tuple(MNIST_FILES))
-    _check_limit(limit, "load_mnist")
+    _check_mnist_arguments(directory, kind, limit)
     image_name, label_name = MNIST_FILES[kind]
     image_path = _find_idx(directory, image_name, kind)
     label_path = _find_idx(directory, label_name, kind)
@@ -343,6 +341,12 @@ def load_mnist(directory, kind="train", limit=None):
             f"{label_path} holds {n_labels} labels"
         )
     return images, labels
+
+
+def _check_mnist_arguments(directory, kind, limit):
+    check_path("load_mnist", "directory", directory)
+    check_choice("load_mnist", "kind", kind, tuple(MNIST_FILES))
+    _check_limit(limit, "load_mnist")
 
 
 def read_idx_images(path, limit=None):

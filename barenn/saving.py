@@ -40,7 +40,7 @@ from barenn.losses import (
     MeanSquaredError,
     SoftmaxCrossEntropy,
 )
-from barenn.optimizers import from_state_dict
+from barenn.optimizers import OPTIMIZERS
 from barenn.rng import NumpyLegacy
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "LAYER_TYPES", "LOSS_TYPES", "LoadError",
@@ -245,7 +245,7 @@ def network_to_dict(network, include_optimizer=True):
         "optimizer": None,
     }
     if network.optimizer is not None:
-        state = network.optimizer.state_dict(network.layers)
+        state = optimizer_state_dict(network.optimizer, network.layers)
         if not include_optimizer:
             state = {"type": state["type"], "settings": state["settings"]}
         data["optimizer"] = state
@@ -343,7 +343,7 @@ def network_from_dict(network_class, data, source="the data"):
             state.setdefault("iterations", 0)
             state.setdefault("current_learning_rate", state.get("settings", {}).get("learning_rate"))
             state.setdefault("state", [])
-            network.optimizer = from_state_dict(state, network.layers)
+            network.optimizer = optimizer_from_state_dict(state, network.layers)
         if data.get("preprocessing") is not None:
             network.preprocessing = preprocessing_from_dict(data["preprocessing"], network)
     except (KeyError, TypeError, AttributeError, IndexError) as error:
@@ -353,3 +353,81 @@ def network_from_dict(network_class, data, source="the data"):
     except ValueError as error:  # LoadError, and the checks of the layers and optimizer
         raise fail(str(error)) from None
     return network
+
+
+# --- an optimizer's state: settings, iteration count, momentum and caches ---------------
+
+def optimizer_state_dict(optimizer, layers=None):
+    """Everything needed to resume ``optimizer``: settings, iterations, learning rate
+    and the slot matrices of every parameter, as plain JSON-ready data.
+
+    ``layers`` is the list that numbers the layers (e.g. ``network.layers``); each
+    state entry records its layer's position in it. By default the layers are
+    numbered in the order the optimizer first updated them.
+    """
+    check_type("optimizer_state_dict", "optimizer", optimizer, tuple(OPTIMIZERS.values()),
+               "an optimizer (SGD, AdaGrad, RMSProp or Adam)")
+    if layers is None:
+        layers = list(optimizer.owners.values())
+    check_type("optimizer_state_dict", "layers", layers, (list, tuple), "a list of layers or None")
+    position = {id(layer): i for i, layer in enumerate(layers)}
+    entries = []
+    for (layer_id, name), slots in optimizer.state.items():
+        if layer_id not in position:
+            raise ValueError(f"optimizer_state_dict: the optimizer holds state for "
+                             f"{optimizer.owners[layer_id]!r}, which is not among the given layers")
+        entries.append({"layer": position[layer_id], "parameter": name,
+                        **{slot: [list(r) for r in m] for slot, m in slots.items()}})
+    entries.sort(key=lambda e: (e["layer"], e["parameter"]))
+    return {"type": type(optimizer).__name__, "settings": optimizer.config(),
+            "iterations": optimizer.iterations,
+            "current_learning_rate": optimizer.current_learning_rate, "state": entries}
+
+
+def optimizer_from_state_dict(data, layers=None):
+    """A new optimizer of the saved type holding everything ``optimizer_state_dict``
+    recorded; ``layers`` numbered the same way. Raises ValueError if the data does
+    not fit the layers (unknown position or parameter, wrong shape)."""
+    owner = "optimizer_from_state_dict"
+    check_type(owner, "data", data, dict, "a dict from optimizer_state_dict()")
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in OPTIMIZERS:
+        raise ValueError(f"{owner}: unknown optimizer {kind!r}; expected one of {', '.join(OPTIMIZERS)}")
+    settings = data.get("settings")
+    if not isinstance(settings, dict):
+        raise ValueError(f"{owner}: {kind} settings must be a dict, got {type(settings).__name__}")
+    try:
+        optimizer = OPTIMIZERS[kind](**settings)  # checks every setting
+    except TypeError as error:
+        raise ValueError(f"{owner}: bad {kind} settings {settings!r} ({error})") from None
+    optimizer.iterations = check_int(owner, "iterations", data.get("iterations"), low=0, high=None)
+    optimizer.current_learning_rate = check_number(
+        owner, "current_learning_rate", data.get("current_learning_rate"), low=0, low_open=True)
+    entries = data.get("state", [])
+    if not isinstance(entries, list):
+        raise ValueError(f"{owner}: state must be a list, got {type(entries).__name__}")
+    if entries and layers is None:
+        raise ValueError(f"{owner}: pass the layers the state belongs to")
+    for entry in entries:
+        layer, name, value = _state_entry_target(owner, entry, layers)
+        optimizer.state[(id(layer), name)] = {
+            slot: matrix_from(entry["layer"], f"the optimizer's {slot} of {name}", entry.get(slot),
+                              len(value), len(value[0]))
+            for slot in optimizer.slots}
+        optimizer.owners.setdefault(id(layer), layer)
+    return optimizer
+
+
+def _state_entry_target(owner, entry, layers):
+    """The (layer, parameter name, parameter value) a saved state entry belongs to."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"{owner}: each state entry must be a dict, got {type(entry).__name__}")
+    index, name = entry.get("layer"), entry.get("parameter")
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(layers):
+        raise ValueError(f"{owner}: state entry names layer {index!r}, but there are "
+                         f"{len(layers)} layers")
+    layer = layers[index]
+    params = {p[0]: p[1] for p in getattr(layer, "params", lambda: [])()}
+    if name not in params:
+        raise ValueError(f"{owner}: layer {index} ({layer!r}) has no parameter {name!r}")
+    return layer, name, params[name]

@@ -33,7 +33,7 @@ except ImportError:  # run from a clone without installing: use the package next
 
 from barenn.autograd import Value as BarennValue
 from barenn.datasets import moons
-from barenn.scalar_nn import MLP as BarennMLP
+from barenn.mlp import MLP as BarennMLP
 
 
 def notebook_run(Value, model, X, y, steps):

@@ -14,7 +14,7 @@ printed below beside ours:
 Every conversion from the author's code to barenn, and why the math is the same:
 
 1. Imports only: ``from barenn.autograd import Value`` and
-   ``from barenn.scalar_nn import MLP``. The training loop below is his, line for
+   ``from barenn.mlp import MLP``. The training loop below is his, line for
    line: a list of predictions, ``sum(...)`` of squared errors (``sum`` starts from
    the int 0, and ``0 + Value`` works), zeroing every ``p.grad``, ``loss.backward()``
    and the manual update.
@@ -33,7 +33,7 @@ Every conversion from the author's code to barenn, and why the math is the same:
    the behaviour (the loss falls below 0.01, the prediction for [4, 5, -3] is
    near 1), not of digits.
 5. One node per neuron sum: barenn makes w1*x1 + ... + wn*xn + b one graph node
-   (same number, same gradients; ``MLP(..., one_node=False)`` gives his graph of
+   (same number, same gradients; ``MLP(..., fast=False)`` gives his graph of
    separate ``*`` and ``+`` nodes, with identical losses).
 
 Run from a clone (no install needed):
@@ -54,7 +54,7 @@ except ImportError:  # run from a clone without installing: use the package next
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from barenn.autograd import Value
-from barenn.scalar_nn import MLP
+from barenn.mlp import MLP
 
 AUTHOR_NEURON = {"o": 0.7071, "x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0}
 AUTHOR_LOSSES = {0: 3.6406853121192033, 9: 0.11522009736067115, 49: 0.0057135993366707865}

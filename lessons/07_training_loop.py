@@ -33,7 +33,7 @@ from barenn.losses import CategoricalCrossEntropy, SoftmaxCrossEntropy, accuracy
 from barenn.network import Network
 from barenn.optimizers import SGD
 from barenn.rng import NumpyLegacy
-from barenn.scalar_nn import MLP
+from barenn.mlp import MLP
 
 FULL_EPOCHS = 1000
 QUICK_EPOCHS = 30
@@ -202,7 +202,7 @@ def main(argv=None):
 
     lesson.step("The same loop on the scalar engine")
     lesson.say(f"""
-        An MLP(3, [4, 4, 1]) of Values (barenn/scalar_nn.py), tanh everywhere,
+        An MLP(3, [4, 4, 1]) of Values (barenn/mlp.py), tanh everywhere,
         four samples, the squared error summed over them. Every step: zero each
         parameter's .grad, forward, loss, loss.backward(), and move each
         parameter by -{fmt(SCALAR_RATE)} * grad (scalar_step in this file).""")

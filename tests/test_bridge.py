@@ -80,8 +80,10 @@ def test_a_wrong_backward_is_caught(monkeypatch):
     layers, loss, inputs, y = bridge.random_case("wrong", activations=("tanh",))
     assert bridge.compare_engines(layers, loss, inputs, y).max_difference <= bridge.TOLERANCE
     # the slope of tanh written as 1 - tanh(x) instead of 1 - tanh(x)**2
-    monkeypatch.setattr(Tanh, "_backward", lambda self, dvalues: [
-        [d * (1.0 - t) for d, t in zip(dr, tr)] for dr, tr in zip(dvalues, self.output)])
+    def wrong_backward(self, dvalues):
+        self.dinputs = [[d * (1.0 - t) for d, t in zip(dr, tr)] for dr, tr in zip(dvalues, self.output)]
+        return self.dinputs
+    monkeypatch.setattr(Tanh, "backward", wrong_backward)
     assert bridge.compare_engines(layers, loss, inputs, y).max_difference > 1e-3
 
 

@@ -119,8 +119,9 @@ def test_check_layer_passes_a_right_part_and_fails_a_wrong_one():
     x = [[0.5, -1.0, 2.0], [1.5, 0.2, -0.3]]
 
     class WrongSigmoid(Sigmoid):
-        def _backward(self, dvalues):  # forgot the (1 - s) factor
-            return [[d * s for d, s in zip(dr, sr)] for dr, sr in zip(dvalues, self.output)]
+        def backward(self, dvalues):  # forgot the (1 - s) factor
+            self.dinputs = [[d * s for d, s in zip(dr, sr)] for dr, sr in zip(dvalues, self.output)]
+            return self.dinputs
 
     good = check_layer(Sigmoid(), x, seed=3)
     bad = check_layer(WrongSigmoid(), x, seed=3)

@@ -42,8 +42,8 @@ CALL_SECONDS = 2.0       # no single call may take longer
 TOTAL_SECONDS = 90.0     # the whole fuzz (about 30 s on a slow shared machine)
 
 MODULES = [
-    "matrix", "layers", "activations", "losses", "optimizers", "network", "autograd",
-    "scalar_nn", "check", "compare", "datasets", "realdata", "graph", "progress",
+    "matrix", "part", "initializers", "layers", "activations", "targets", "losses", "optimizers", "network", "autograd",
+    "scalar_nn", "mlp", "fast.scalar", "check", "compare", "datasets", "realdata", "graph", "progress",
     "accuracy", "bridge", "sources", "saving", "history", "rng", "plot", "explore",
     "lesson", "checks", "csvdata", "fast.matrix", "fast.parallel", "fast.training", "agreement",
 ]
@@ -166,7 +166,7 @@ def good_arguments(key, parameters, world):
         "layers.regularization_loss": {"layer": world["dense"]},
         "layers.add_penalty_slope": {"gradient": m, "values": m, "l1": 0.1, "l2": 0.1},
         "losses.accuracy": {"output": [[0.7, 0.3], [0.2, 0.8]], "y": [0, 1]},
-        "optimizers.from_state_dict": {"data": {"type": "SGD", "settings": {"learning_rate": 0.1}}},
+        "saving.optimizer_from_state_dict": {"data": {"type": "SGD", "settings": {"learning_rate": 0.1}}},
         "check.compare": {"a": m, "b": m},
         "compare.compare": {"a": m, "b": m},
         "check.numeric_gradient": {"f": (lambda: 1.0), "matrix": m},
@@ -270,8 +270,7 @@ def good_arguments(key, parameters, world):
         "Optimizer.step": {"layers": [world["dense"]]},
         "Optimizer.update": {"layer": world["dense"]},
         "Optimizer.update_params": {"layer": world["dense"]},
-        "Optimizer.state_dict": {"layers": [world["dense"]]},
-        "Optimizer.load_state_dict": {"data": {}, "layers": [world["dense"]]},
+        "saving.optimizer_state_dict": {"optimizer": world["net"].optimizer, "layers": world["net"].layers},
         "NumpyLegacy.setstate": {"state": None},
         "NumpyLegacy.permutation": {"n": 3},
         "NumpyLegacy.shuffle": {"items": [1, 2, 3]},
@@ -299,7 +298,8 @@ def instance_factories(world_maker):
     """Class name -> a function making a good instance (for its methods)."""
     from barenn import activations, history, layers, losses, optimizers, progress, realdata, rng
     from barenn.autograd import Value
-    from barenn.scalar_nn import MLP, Layer, Neuron
+    from barenn.mlp import MLP
+    from barenn.scalar_nn import Layer, Neuron
 
     def dense():
         layer = layers.Dense(2, 3, seed=0)

@@ -126,18 +126,28 @@ def test_numbers_are_rendered_readably():
     assert re.fullmatch(r"-?inf", graph._number(float("-inf")))
 
 
-def test_autograd_does_not_import_graph():
-    """No import circle, not even a lazy one: graph imports autograd, never back."""
+def test_graph_does_not_import_autograd():
+    """No import circle, not even a lazy one: autograd imports graph (a notebook shows
+    a Value as its picture), never the other way round."""
     import ast
     import inspect
 
-    from barenn import autograd
-    tree = ast.parse(inspect.getsource(autograd))
+    tree = ast.parse(inspect.getsource(graph))
     names = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     names |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
-    assert not any("graph" in (name or "") for name in names)
-    for method in ("to_dot", "to_svg", "_repr_svg_"):
+    assert not any("autograd" in (name or "") for name in names)
+    for method in ("to_dot", "to_svg"):
         assert not hasattr(Value, method)
+
+
+def test_a_value_shows_its_graph_in_a_notebook():
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    c = a * b
+    assert c._repr_svg_() == graph.to_svg(c)
+    big = Value(0.0)
+    for _ in range(graph.NOTEBOOK_MAX_NODES):
+        big = big + 1.0
+    assert big._repr_svg_() is None   # too big to read: the notebook shows the repr
 
 
 def test_graph_has_no_example_neuron():

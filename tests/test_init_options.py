@@ -9,7 +9,7 @@ import pytest
 from barenn.checks import ShapeError
 from barenn.layers import Dense, initial_weights
 from barenn.rng import NumpyLegacy, make_rng
-from barenn.scalar_nn import MLP
+from barenn.mlp import MLP
 
 
 def _numpy_randn(seed, rows, cols):

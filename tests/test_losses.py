@@ -253,7 +253,7 @@ CLASS_LOSSES = [
     ([[1, 0, 0], [0, 1, 0], [0, 1]], ValueError, r"one-hot row for sample 2 has 2 entries.*3 classes"),
     ([[1, 0, 0], 1, 1], TypeError, r"labels mix one-hot rows and single values"),
     ([0, [0, 1, 0], 1], TypeError, r"labels mix class indices and one-hot rows"),
-    ([[1, 0, 0], [0, "1", 0], [0, 1, 0]], TypeError, r"one-hot row for sample 1 contains '1'"),
+    ([[1, 0, 0], [0, "1", 0], [0, 1, 0]], TypeError, r"one-hot targets must hold real numbers, but row 1, column 1 is '1'"),
     ("011", TypeError, r"labels must be a list"),
 ])
 def test_bad_labels(where, call, y, error, words):
@@ -285,7 +285,7 @@ def test_bad_outputs(loss):
         loss.forward([], [])
     with pytest.raises(ShapeError, match="ragged"):
         loss.forward([[0.5, 0.5], [0.5]], [0, 1])
-    with pytest.raises(TypeError, match=rf"{name}\.backward: outputs must be real numbers.*'x'"):
+    with pytest.raises(TypeError, match=rf"{name}\.backward: outputs must hold real numbers.*'x'"):
         loss.backward([[0.5, "x"]], [[0, 1]] if not isinstance(loss, CategoricalCrossEntropy) else [1])
 
 

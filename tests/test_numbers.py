@@ -174,13 +174,14 @@ def test_check_finite_rows_reports_overflowing_sums():
 # --- the raw OverflowErrors, now ValueErrors naming the function ----------------
 
 def test_overflowing_numbers_give_value_errors_naming_the_function():
-    with pytest.raises(ValueError, match="mean: the sum of the matrix is too large"):
+    limit = r"must hold numbers a float can hold \(at most 1.798e\+308 in size\), but row 0, column 0 is an int of 401 digits"
+    with pytest.raises(ValueError, match="^mean: the matrix " + limit):
         matrix.mean([[10 ** 400]])
-    with pytest.raises(ValueError, match="dot: a number in the left matrix is too large for a float, at row 0, column 0"):
+    with pytest.raises(ValueError, match="^Dense.forward: inputs " + limit):
         Dense(2, 3).forward([[10 ** 400, 1]])
-    with pytest.raises(ValueError, match="Sigmoid.forward: a number in the inputs is too large for a float, at row 0"):
+    with pytest.raises(ValueError, match="^Sigmoid.forward: inputs " + limit):
         Sigmoid().forward([[10 ** 400]])
-    with pytest.raises(ValueError, match="sigmoid: x is too large"):
+    with pytest.raises(ValueError, match="sigmoid: x must be a number, got a number too large for a float"):
         sigmoid(10 ** 400)
     with pytest.raises(ValueError, match="divide: the divisor is 0 at row 0, column 1"):
         matrix.divide([[1.0, 2.0]], [[1.0, 0.0]])

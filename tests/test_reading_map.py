@@ -55,3 +55,61 @@ def test_each_entry_is_true(number, entries):
             doc = ast.get_docstring(node) or ""
             assert re.search(rf"[Ll]essons? (\d\d(, | and ))*{number}\b", doc), (
                 f"the docstring of {name} does not name lesson {number}")
+
+
+# --- formulas first: what a learner meets at the top of each function the map names ---------
+
+CHECK_NAME = re.compile(r"^(_?check_\w*|matrix_shape)$")
+
+
+def called_name(call):
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else (func.attr if isinstance(func, ast.Attribute) else "")
+
+
+def is_argument_check(statement, parameters):
+    """A statement that checks the function's arguments: a call to a check_* function
+    handed one of the parameters (self included), or an ``if`` on a parameter that
+    only raises. (A check of what the formula computed, such as a NaN loss, is not
+    an argument check.)"""
+    if isinstance(statement, ast.If) and all(isinstance(s, ast.Raise) for s in statement.body):
+        tested = {n.id for n in ast.walk(statement.test) if isinstance(n, ast.Name)}
+        return bool(tested & parameters)
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Call) and CHECK_NAME.match(called_name(node)):
+            handed = {n.id for arg in node.args + [k.value for k in node.keywords]
+                      for n in ast.walk(arg) if isinstance(n, ast.Name)}
+            if handed & parameters:
+                return True
+    return False
+
+
+def named_functions():
+    for number, entries in map_rows():
+        for entry in entries:
+            match = ENTRY.fullmatch(entry.strip())
+            tree = ast.parse((ROOT / match["path"]).read_text(encoding="utf-8"))
+            for name, _ in NAME.findall(match["names"]):
+                yield pytest.param(find(tree, name), id=f"{number}-{name}")
+
+
+@pytest.mark.parametrize("function", named_functions())
+def test_one_check_line_then_the_formula(function):
+    """Each function the map names: at most one line checking its arguments, first,
+    then the formula's lines, with no check between them and no formula carried by a
+    lambda or a nested function."""
+    assert isinstance(function, ast.FunctionDef), f"{function.name}: name a function or method"
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    parameters = {a.arg for a in function.args.args + function.args.kwonlyargs}
+    checks = [is_argument_check(statement, parameters) for statement in body]
+    leading = next((i for i, is_check in enumerate(checks) if not is_check), len(checks))
+    assert leading <= 1, f"{function.name} opens with {leading} check lines"
+    assert not any(checks[leading:]), (
+        f"{function.name} checks an argument after its formula lines began (line "
+        f"{body[leading + checks[leading:].index(True)].lineno})")
+    for node in ast.walk(function):
+        assert not isinstance(node, ast.Lambda), f"{function.name} has a lambda (line {node.lineno})"
+        assert node is function or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)), (
+            f"{function.name} has a nested function {node.name} (line {node.lineno})")

@@ -185,7 +185,7 @@ def test_corrupt_files_are_refused_naming_them(saved, tmp_path):
     (lambda d: d.update(loss="Hinge"), "unknown loss 'Hinge'"),
     (lambda d: d["optimizer"].update(type="Nadam"), "unknown optimizer 'Nadam'"),
     (lambda d: d["optimizer"]["state"][0].update(momentum=[[1.0]]),
-     "momentum of biases of layer 0 must be 1x12, got 1x1"),
+     "layer 0: the optimizer.s momentum of biases must be 1x12 for its settings, got 1x1"),
     (lambda d: d.pop("layers"), "missing or malformed"),
     (lambda d: d["layers"][2].update(rate=1.5), r"layer 2 \(Dropout\): bad settings"),
 ])

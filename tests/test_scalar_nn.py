@@ -7,7 +7,8 @@ import pytest
 
 from barenn import check
 from barenn.autograd import Value
-from barenn.scalar_nn import MLP, Layer, Module, Neuron, example_neuron
+from barenn.mlp import MLP
+from barenn.scalar_nn import Layer, Module, Neuron, example_neuron
 
 # The seed text's tiny binary target: 4 samples of 3 features.
 XS = [
@@ -107,8 +108,10 @@ def test_bad_arguments_are_clear_errors():
         MLP(2, [])
     with pytest.raises(ValueError, match="expected a sample of 3 inputs, got 2"):
         MLP(3, [2])([1.0, 2.0])
-    with pytest.raises(TypeError, match="must be a number"):
+    with pytest.raises(TypeError, match=r"^Neuron: inputs must hold numbers or Values, got 'two' \(str\)$"):
         Neuron(2, seed=0)([1.0, "two"])
+    with pytest.raises(TypeError, match=r"^Neuron: inputs must hold numbers or Values, got 'two' \(str\)$"):
+        MLP(2, [1], seed=0, fast=False)([1.0, "two"])
 
 
 @pytest.mark.parametrize("make, error, owner, argument", [

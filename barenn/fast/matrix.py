@@ -24,6 +24,7 @@ choice was made.
 [[19, 22], [43, 50]]
 """
 
+import math
 from itertools import chain, compress
 from numbers import Number
 from operator import add as _add, itemgetter, mul as _mul
@@ -35,7 +36,16 @@ from barenn.checks import (
     naming_non_numbers,
     non_number_error,
 )
-from barenn.matrix import HAS_MATH_SUMPROD, format_shape, sumprod, sumprod_fallback
+from barenn.matrix import HAS_MATH_SUMPROD, format_shape
+
+
+def _sum_map_mul(u, v):
+    return sum(map(_mul, u, v))
+
+
+# The C-level reduction of one row against one column, unchecked: the callers
+# check shapes and name a bad entry when the arithmetic fails.
+_sumprod = math.sumprod if HAS_MATH_SUMPROD else _sum_map_mul
 
 __all__ = ["dot", "dot_add_row", "dot_transposed", "dot_transposed_where",
            "SPARSE_ZERO_SHARE", "SPARSE_MIN_COLUMNS", "SPARSE_MIN_INNER", "SMALL_INNER",
@@ -93,11 +103,11 @@ def _dense_product(a, columns):
     if not any(map(any, a)):
         # No row meets the columns, so nothing checks their elements: do it here.
         sum(chain.from_iterable(columns))
-    if sumprod is sumprod_fallback:
+    if not HAS_MATH_SUMPROD:
         # The same reduction written out, saving a Python call per element.
         return [[sum(map(_mul, r, c)) for c in columns] if any(r) else _zero_row(r, m)
                 for r in a]
-    return [[sumprod(r, c) for c in columns] if any(r) else _zero_row(r, m) for r in a]
+    return [[_sumprod(r, c) for c in columns] if any(r) else _zero_row(r, m) for r in a]
 
 
 def _zero_row(r, m):
@@ -137,9 +147,9 @@ def _sparse_row(r, columns, b=None):
             shortened = zip(*gather(b))
         else:
             shortened = map(gather, columns)
-        if sumprod is sumprod_fallback:  # written out, as in _dense_product
+        if not HAS_MATH_SUMPROD:  # written out, as in _dense_product
             return [sum(map(_mul, values, c)) for c in shortened]
-        return [sumprod(values, c) for c in shortened]
+        return [_sumprod(values, c) for c in shortened]
     # itemgetter of one index returns a value, not a tuple
     (t,) = where
     x = r[t]
@@ -387,10 +397,10 @@ def _dot_transposed_where_product(a, bt, where):
     """Each row of ``a`` against each row of ``bt`` by ``sumprod``, only where
     ``where`` is positive; a row of zeros gives zeros (as in ``_dense_product``)."""
     m = len(bt)
-    if sumprod is sumprod_fallback:  # written out, as in _dense_product
+    if not HAS_MATH_SUMPROD:  # written out, as in _dense_product
         return [[sum(map(_mul, r, c)) if z > 0.0 else 0.0 for c, z in zip(bt, zr)]
                 if any(r) else _zero_row(r, m) for r, zr in zip(a, where)]
-    return [[sumprod(r, c) if z > 0.0 else 0.0 for c, z in zip(bt, zr)]
+    return [[_sumprod(r, c) if z > 0.0 else 0.0 for c, z in zip(bt, zr)]
             if any(r) else _zero_row(r, m) for r, zr in zip(a, where)]
 
 

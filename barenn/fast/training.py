@@ -73,7 +73,7 @@ def dense_backward(layer, dvalues, need_dinputs=True):
     """``layer.backward(dvalues)`` for a Dense layer; need_dinputs=False leaves
     dinputs out (``layer.dinputs`` and the result are then None)."""
     check_type("dense_backward", "layer", layer, Dense, "a Dense layer")
-    check_dvalues("Dense.backward", dvalues, layer.output, check_numbers=False)
+    check_dvalues("Dense.backward", dvalues, layer.output, entries=False)
     try:
         dweights = dot(transpose(layer.inputs), dvalues)
         dbiases = sum_columns(dvalues)
@@ -111,15 +111,28 @@ def relu_backward_through(relu, dense, dvalues):
 
 def forward_layers(layers, X, training=False):
     """X through ``layers`` in order (each layer's ``forward``; Dense ones by
-    ``dense_forward``); returns the last output."""
+    ``dense_forward``, a ReLU right after a Dense by ``_relu_of_floats``); returns
+    the last output."""
     _check_layer_list("forward_layers", layers)
-    output = X
+    output, before = X, None
     for layer in layers:
         if type(layer) is Dense:
             output = dense_forward(layer, output)
+        elif type(layer) is ReLU and type(before) is Dense:
+            output = _relu_of_floats(layer, output)
         else:
             output = layer.forward(output, training=training)
+        before = layer
     return output
+
+
+def _relu_of_floats(relu, inputs):
+    """``relu.forward(inputs)`` for the output of a Dense layer, which is floats by
+    construction: nothing to check, and ``x if x > 0.0 else 0.0`` (a float compared
+    with a float, which CPython specializes) instead of a call to ``max`` each."""
+    relu.inputs = inputs
+    relu.output = [[x if x > 0.0 else 0.0 for x in row] for row in inputs]
+    return relu.output
 
 
 def backward_layers(layers, dvalues):
