@@ -156,19 +156,19 @@ def lesson_cells(source, name, argv=()):
         value = ast.get_source_segment(source, node.value) if node.value else ""
         text.replace(node, f"raise LessonEnded({value})")
 
+    uses_file = any(isinstance(n, ast.Name) and n.id == "__file__"
+                    for node in body if not _is_barenn_bootstrap(node)
+                    for n in ast.walk(node))
+    names = ["LessonEnded"] * bool(ends) + ["lesson_path"] * uses_file + ["notebook_mode"]
     setup = ["# Notebook mode: no pauses between steps; each picture the lesson writes is",
              "# shown below its cell. argv holds the lesson's command-line options, as in",
              f"# `{' '.join(['python', 'lessons/' + name, *argv])}`",
              "# ([] runs the full lesson, [\"--quick\"] the short one).",
-             "from barenn.lesson import " + ("LessonEnded, " if ends else "") + "notebook_mode",
+             "from barenn.lesson import " + ", ".join(names),
              "",
              "notebook_mode()",
              f"argv = {list(argv)!r}"]
-    uses_file = any(isinstance(n, ast.Name) and n.id == "__file__"
-                    for node in body if not _is_barenn_bootstrap(node)
-                    for n in ast.walk(node))
     if uses_file:
-        setup[4:4] = ["from barenn.lesson import lesson_path"]
         setup += [f"__file__ = lesson_path({name!r})  # the lesson file, where it is installed"]
     add("setup", "code", "\n".join(setup))
 

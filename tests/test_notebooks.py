@@ -147,3 +147,28 @@ def test_a_bad_out_is_one_line_and_status_2(tmp_path):
                                 text=True, timeout=60)
         assert result.returncode == 2
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_wrote_returns_a_picture_and_notebook_mode_shows_it(tmp_path, monkeypatch, capsys):
+    import types
+
+    from barenn import lesson as helper
+
+    svg = tmp_path / "x.svg"
+    svg.write_text("<svg xmlns='http://www.w3.org/2000/svg'></svg>", encoding="utf-8")
+    terminal = helper.Lesson("T", [])
+    picture = terminal.wrote(svg)
+    assert picture._repr_svg_().startswith("<svg") and picture._repr_html_() is None
+    shown = []
+    display = types.ModuleType("IPython.display")
+    display.display = shown.append
+    monkeypatch.setitem(sys.modules, "IPython", types.ModuleType("IPython"))
+    monkeypatch.setitem(sys.modules, "IPython.display", display)
+    monkeypatch.setattr(helper, "_in_notebook", False)
+    helper.notebook_mode()
+    notebook = helper.Lesson("T", ["--step"])
+    assert notebook.stepping is False and notebook.wrote(svg) is None
+    assert [p.path for p in shown] == [str(svg)]
+    notebook.step("The title")
+    out = capsys.readouterr().out
+    assert "\nThe title\n---------\n" in out and "Step 1" not in out
