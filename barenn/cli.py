@@ -5,6 +5,7 @@ Commands::
     tour                 every lesson in order, pausing between them in a terminal
     lessons              the numbered list of lessons
     lesson N             run one lesson (--step pauses inside it, --quick trains less, --out DIR for pictures)
+    notebooks            every lesson as a Jupyter notebook (--out DIR, --quick), made from the lesson files
     check                analytic vs numeric gradients for every part, and engine cross-checks
     train DATASET|FILE   train a network on a built-in dataset or a CSV file; save, plot, report
     data DATASET         write a built-in dataset as a CSV file
@@ -73,6 +74,19 @@ def lesson_files():
     return found
 
 
+def lesson_requires(path):
+    """The package an optional lesson needs (its ``REQUIRES = "torch"``) when it is not
+    installed here, else None."""
+    import importlib.util
+
+    from barenn.notebooks import lesson_requires as declared
+
+    package = declared(path)
+    if package and importlib.util.find_spec(package) is None:
+        return package
+    return None
+
+
 def lesson_summary(path):
     """The first line of a lesson's docstring (its one-line description)."""
     import ast
@@ -87,7 +101,8 @@ def _run_lesson(path, extra):
 
 def cmd_lessons(args):
     for number, path in lesson_files():
-        print(f"{number:2d}  {lesson_summary(path)}")
+        missing = lesson_requires(path)
+        print(f"{number:2d}  {lesson_summary(path)}" + (f" (needs {missing})" if missing else ""))
     return 0
 
 
@@ -112,6 +127,11 @@ def cmd_tour(args):
     print("It runs every lesson in its quick form; run one alone (barenn lesson N) for the full one.")
     for i, (number, path) in enumerate(lessons):
         print()
+        missing = lesson_requires(path)
+        if missing:
+            print(f"[{i + 1}/{len(lessons)}] lesson {number:02d} needs {missing}, which is not "
+                  f"installed: skipped (pip install {missing})", flush=True)
+            continue
         print(f"[{i + 1}/{len(lessons)}] python {Path('lessons', path.name)} --quick")
         print(flush=True)
         extra = ["--quick"] + (["--step"] if args.step else [])
@@ -127,6 +147,24 @@ def cmd_tour(args):
             if answer.strip().lower().startswith("q"):
                 return 0
     print("\nThat was the whole tour. `python -m barenn lessons` lists the lessons again.")
+    return 0
+
+
+def cmd_notebooks(args):
+    from barenn.notebooks import write_notebooks
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {args.out}: it is a file; give a folder for the notebooks")
+    output_path("--out", str(out / "01.ipynb"), "01.ipynb")
+    lessons = [path for _, path in lesson_files()]
+    argv = ["--quick"] if args.quick else []
+    written = []
+    write_or_fail("--out", out, lambda: written.extend(write_notebooks(out, lessons, argv)))
+    for path in written:
+        print(f"wrote {path}")
+    print(f"{len(written)} notebooks{' (--quick)' if args.quick else ''}, made from the lesson "
+          "files; open them with Jupyter (the lessons' pictures go to barenn-out/)")
     return 0
 
 
@@ -328,6 +366,13 @@ def make_parser():
     p.add_argument("--out", metavar="DIR", type=file_name,
                    help="where a lesson that draws pictures writes them (default ./barenn-out/)")
     p.set_defaults(run=cmd_lesson)
+
+    p = sub.add_parser("notebooks", help="write every lesson as a Jupyter notebook")
+    p.add_argument("--out", metavar="DIR", type=file_name, default="barenn-notebooks",
+                   help="the folder for the .ipynb files (default ./barenn-notebooks/)")
+    p.add_argument("--quick", action="store_true",
+                   help="notebooks that run the lessons' quick form (argv = [\"--quick\"])")
+    p.set_defaults(run=cmd_notebooks)
 
     p = sub.add_parser("check", help="gradient checks and engine cross-checks")
     p.add_argument("--seed", type=int, default=0, help="seed of the random test inputs")

@@ -15,6 +15,11 @@ Options every lesson understands:
              a terminal: piped or test runs never wait, and end-of-input just goes on.
 ``--quick``  lessons that train use fewer epochs (``lesson.pick(full, quick)``).
 
+In a notebook (``python -m barenn notebooks`` writes one per lesson, see
+barenn/notebooks.py) the first code cell calls ``notebook_mode()``: no pauses, a
+step's heading is the markdown cell above it, and each picture ``wrote`` reports is
+shown below its cell. An early end of the lesson is ``raise LessonEnded(status)``.
+
 A lesson that writes pictures passes ``out="barenn-out"`` (adds ``--out DIR``, read as
 ``lesson.out``); one with options of its own passes ``options=``, a function that adds
 them to the argparse parser (read back from ``lesson.args``). ``--help`` lists them all.
@@ -35,7 +40,69 @@ import textwrap
 from barenn.check import compare
 from barenn.matrix import format_shape, shape
 
-__all__ = ["Lesson", "fmt", "format_matrix"]
+__all__ = ["Lesson", "LessonEnded", "Picture", "fmt", "format_matrix", "notebook_mode"]
+
+# Set by notebook_mode(): the lesson runs in a notebook, not a terminal.
+_in_notebook = False
+
+
+def notebook_mode():
+    """Run the lessons in a notebook: no pauses; ``step`` prints only its title (the
+    markdown cell above shows the heading); ``wrote`` shows the picture below the cell."""
+    global _in_notebook
+    _in_notebook = True
+
+
+def lesson_path(name):
+    """The path of the lesson file ``name`` (e.g. "12_mnist.py"), in the installed
+    package or the clone: a notebook's ``__file__``."""
+    from barenn.cli import lessons_dir  # here, not at the top: cli imports much more
+
+    folder = lessons_dir()
+    return str((folder / name) if folder is not None else name)
+
+
+class LessonEnded(Exception):
+    """A lesson's early end in a notebook (its ``return status`` in the script)."""
+
+    def __init__(self, status=0):
+        super().__init__(f"the lesson ends here (status {status})")
+        self.status = status
+
+
+class Picture:
+    """A file a lesson wrote (SVG or HTML), shown inline by a notebook.
+
+    Its text is read when the notebook asks (``_repr_svg_``/``_repr_html_``), so it
+    shows the file as it is then.
+    """
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __repr__(self):
+        return f"Picture({self.path!r})"
+
+    def _text(self, suffix):
+        if not self.path.lower().endswith(suffix):
+            return None
+        with open(self.path, encoding="utf-8") as f:
+            return f.read()
+
+    def _repr_svg_(self):
+        return self._text(".svg")
+
+    def _repr_html_(self):
+        return self._text(".html")
+
+
+def _display(picture):
+    """Show ``picture`` in the notebook (IPython's display), if there is one."""
+    try:
+        from IPython.display import display
+    except ImportError:  # a plain Python running notebook cells: the line said where it is
+        return
+    display(picture)
 
 
 def _is_number(x):
@@ -117,8 +184,10 @@ class Lesson:
         self.args = options = parser.parse_args(argv)
         self.out = getattr(options, "out", None)
         self.quick = options.quick
-        self.stepping = options.step and sys.stdin is not None and sys.stdin.isatty()
-        if options.step and not self.stepping:
+        self.notebook = _in_notebook
+        self.stepping = (options.step and not self.notebook and sys.stdin is not None
+                         and sys.stdin.isatty())
+        if options.step and not self.stepping and not self.notebook:
             print("(--step: the input is not a terminal, so running straight through)",
                   file=sys.stderr)
         # Never crash on a character the terminal cannot show; write a stand-in instead.
@@ -126,8 +195,8 @@ class Lesson:
             sys.stdout.reconfigure(errors="backslashreplace")
         encoding = getattr(sys.stdout, "encoding", None) or "ascii"
         self._tick, self._cross = ("✓", "✗") if _can_encode("✓✗", encoding) else ("OK", "X")
-        self._bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR") \
-            and os.environ.get("TERM") != "dumb"
+        self._bold = sys.stdout.isatty() and not self.notebook \
+            and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
         self.steps = 0
         print(title)
         print("=" * len(title))
@@ -144,7 +213,8 @@ class Lesson:
                 input(f"\n[Enter: step {self.steps}, {_lower_first(title)}] ")
             except EOFError:  # input ended: carry on without pausing again
                 self.stepping = False
-        heading = f"Step {self.steps}: {title}"
+        # In a notebook the markdown cell above already says "Step N".
+        heading = title if self.notebook else f"Step {self.steps}: {title}"
         print()
         print(f"\033[1m{heading}\033[0m" if self._bold else heading)
         print("-" * len(heading))
@@ -186,11 +256,20 @@ class Lesson:
 
     def wrote(self, path, width=78):
         """Say that a file was written: ``wrote barenn-out/x.svg``, relative to the
-        current directory when it is inside it, on a line of its own if long."""
+        current directory when it is inside it, on a line of its own if long.
+
+        Returns it as a ``Picture`` (a notebook shows one inline); in notebook mode
+        the picture is shown at once (the call may sit inside an ``if``) and None
+        returned, so it is not shown twice."""
         full = os.path.abspath(path)
         inside = os.path.commonpath([full, os.getcwd()]) == os.getcwd()
         shown = os.path.relpath(full) if inside else full
         print(f"wrote {shown}" if len(shown) + 6 <= width else f"wrote\n  {shown}")
+        picture = Picture(path)
+        if self.notebook:
+            _display(picture)
+            return None
+        return picture
 
     def show(self, name, value, digits=4):
         """Print a number (``z = 6.0``), a vector (``x = [1, -2, 3]``) or a matrix with

@@ -349,8 +349,8 @@ def main(argv=None):
           batches shared by processes: barenn/fast (dot, training, parallel)
         - the reference tier (barenn/matrix.py, layers.py) gives the same
           numbers, up to rounding, slower""",
-                 "that was the last lesson; `python -m barenn lessons` lists them "
-                 "all, and the README's walkthrough follows them.")
+                 "lesson 13 (optional, it needs PyTorch) builds lesson 06's network "
+                 "in PyTorch and checks every gradient against barenn's.")
     return 0
 
 

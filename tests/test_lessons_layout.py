@@ -5,7 +5,8 @@ and without PYTHONPATH, writing its pictures into tmp_path. Checked on the outpu
 no line wider than 80 columns; no --step screen (a step's heading up to the next
 pause, or the recap) longer than 24 lines; a closing "What you saw" and "Next:".
 Lesson 12 runs on a tiny MNIST-format directory made here (the real files are not
-needed for the layout).
+needed for the layout). An optional lesson (``REQUIRES = "torch"``) runs without
+``-S``, so an installed torch is found; without torch it must print its one line.
 """
 
 import gzip
@@ -18,6 +19,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from barenn.cli import lesson_requires
+from barenn.notebooks import lesson_requires as declared_requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.py"))
@@ -44,7 +48,8 @@ def run_quick(path, tmp_path):
         args += ["--data", str(data)]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "BARENN_MNIST")}
     env["PYTHONIOENCODING"] = "utf-8"
-    result = subprocess.run([sys.executable, "-S", str(path), *args], cwd=tmp_path, env=env,
+    isolated = [] if declared_requirement(path) else ["-S"]
+    result = subprocess.run([sys.executable, *isolated, str(path), *args], cwd=tmp_path, env=env,
                             stdin=subprocess.DEVNULL, capture_output=True, text=True,
                             encoding="utf-8", timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -59,6 +64,9 @@ def screens(text):
 @pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])
 def test_the_lesson_fits_a_terminal_and_ends_with_a_recap(path, tmp_path):
     text = run_quick(path, tmp_path)
+    if lesson_requires(path):  # not installed here: one line saying how to install it
+        assert len(text.splitlines()) == 1 and f"pip install {lesson_requires(path)}" in text
+        return
     wide = [line for line in text.splitlines() if len(line) > WIDTH]
     assert not wide, f"{len(wide)} lines wider than {WIDTH} columns, e.g. {wide[0]!r}"
     for screen in screens(text)[1:]:

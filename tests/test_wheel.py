@@ -94,6 +94,19 @@ def test_installed_barenn_lists_and_runs_lessons_outside_the_clone(venv, tmp_pat
     assert "softmax" in lesson.stdout.lower()
 
 
+def test_installed_barenn_writes_a_notebook_per_lesson(venv, tmp_path):
+    result = _run([str(venv / "barenn"), "notebooks", "--out", "nb", "--quick"], cwd=tmp_path,
+                  env=_clean_env())
+    assert result.returncode == 0, result.stderr[-2000:]
+    lessons = sorted(p.stem for p in (ROOT / "lessons").glob("[0-9][0-9]_*.py"))
+    assert sorted(p.stem for p in (tmp_path / "nb").glob("*.ipynb")) == lessons
+    # lesson 12's notebook finds its file (its __file__) inside the installed package
+    setup = _run([str(venv / "python"), "-c",
+                  "from barenn.lesson import lesson_path; print(lesson_path('12_mnist.py'))"],
+                 cwd=tmp_path, env=_clean_env())
+    assert "site-packages" in setup.stdout and os.path.isfile(setup.stdout.strip()), setup.stdout
+
+
 @pytest.mark.skipif(not os.environ.get("BARENN_SLOW_TESTS"),
                     reason="the whole tour takes minutes: set BARENN_SLOW_TESTS=1 (CI does)")
 def test_installed_tour_runs_every_lesson(venv, tmp_path):
