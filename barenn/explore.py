@@ -45,6 +45,7 @@ __all__ = ["MAX_PARAMETERS", "MAX_STEPS", "default_network", "sample_batch",
 
 MAX_PARAMETERS = 100  # every weight is drawn and tabulated: keep it small enough to read
 MAX_STEPS = 20
+MAX_SAMPLES = 64  # samples in the batch: each is a column of every table
 TEMPLATE = Path(__file__).resolve().parent / "data" / "explore_template.html"
 ACTIVATIONS = (ReLU, Tanh, Sigmoid, Linear, Softmax)
 
@@ -68,7 +69,7 @@ def sample_batch(network, samples=4, seed=0):
     """
     from barenn import datasets
 
-    samples = check_int("sample_batch", "samples", samples, low=1, high=64)
+    samples = check_int("sample_batch", "samples", samples, low=1, high=MAX_SAMPLES)
     check_int("sample_batch", "seed", seed, high=None)
     stages, loss = _parts("sample_batch", network)
     n_in, n_out = stages[0][0].n_inputs, stages[-1][0].n_neurons
