@@ -230,6 +230,7 @@ def explore_data(network, X, y, steps=3, learning_rate=0.5):
     # check_data leaves entries that are not numbers to the layers; name them here,
     # before float() meets them
     check_numbers(X, where, "X")
+    check_type(where, "y", y, (list, tuple), "a list with one target per sample")
     check_numbers([t if isinstance(t, (list, tuple)) else [t] for t in y], where, "y")
     steps = check_int(where, "steps", steps, low=1, high=MAX_STEPS)
     learning_rate = check_number(where, "learning_rate", learning_rate, low=0, low_open=True)
@@ -237,7 +238,6 @@ def explore_data(network, X, y, steps=3, learning_rate=0.5):
     stages, loss = _parts(where, copy.deepcopy(network))
     fused = isinstance(stages[-1][1], Softmax)
     n = len(X)
-    check_type(where, "y", y, (list, tuple), "a list with one target per sample")
     if isinstance(loss, CategoricalCrossEntropy):
         if not all(isinstance(t, int) and not isinstance(t, bool) for t in y):
             raise TypeError(f"{where}: y must be class indices (ints) for categorical cross-entropy, "
