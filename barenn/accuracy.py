@@ -24,7 +24,7 @@ from barenn.losses import (
     MeanSquaredError,
     SoftmaxCrossEntropy,
 )
-from barenn.checks import ShapeError, check_batch, check_choice, check_number, check_type
+from barenn.checks import ShapeError, check_batch, check_choice, check_number, check_type, describe
 from barenn.matrix import argmax
 
 __all__ = ["ACCURACY_KINDS", "accuracy_kind_for", "accuracy_targets", "count_correct",
@@ -58,6 +58,12 @@ def accuracy_targets(kind, y):
                "a list (class indices, one-hot rows or target rows)")
     if not y:
         raise ValueError("accuracy_targets: y is empty; give one target per sample")
+    rows = isinstance(y[0], (list, tuple))
+    for i, target in enumerate(y):
+        if isinstance(target, (list, tuple)) != rows:
+            first = "a row" if rows else "not a row"
+            raise TypeError(f"accuracy_targets: y[0] is {first} but y[{i}] is {describe(target)}; "
+                            "give one class index per sample, or one row per sample")
     if kind == "categorical":
         return argmax([list(r) for r in y]) if isinstance(y[0], (list, tuple)) else list(y)
     return y if isinstance(y[0], (list, tuple)) else [[t] for t in y]

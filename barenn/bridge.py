@@ -305,7 +305,7 @@ def compare_engines(layers, loss, inputs, y):
     return EngineComparison(matrix_loss, scalar_loss, matrix_gradients, scalar_gradients, largest)
 
 
-def random_case(seed, activations=("tanh", "relu", "sigmoid", "linear"), output="mse"):
+def random_case(seed, activations=("tanh", "relu", "sigmoid", "linear"), output="mse", rng=None):
     """A random network, batch and loss for the cross-check, all drawn from ``seed``.
 
     ``output`` picks the last activation and the loss: ``"mse"`` (linear, mean squared
@@ -314,6 +314,8 @@ def random_case(seed, activations=("tanh", "relu", "sigmoid", "linear"), output=
     ``"fused"`` (``SoftmaxCrossEntropy``). Hidden layers cycle through ``activations``.
     Weights and biases are drawn from [-1, 1] (not the tiny walkthrough init, so every
     activation works away from its linear middle). Returns ``(layers, loss, inputs, y)``.
+    ``rng`` (a ``random.Random``, or anything with its ``random``, ``gauss``,
+    ``randint``, ``randrange`` and ``uniform`` methods) draws instead of ``seed``.
     """
     check_choice("random_case", "output", output, CHECK_OUTPUTS)
     by_name = {name: cls for cls, name in _SCALAR_ACTIVATION.items()}
@@ -324,7 +326,8 @@ def random_case(seed, activations=("tanh", "relu", "sigmoid", "linear"), output=
         raise ValueError("random_case: activations must name at least one activation, got ()")
     for i, name in enumerate(activations):
         check_choice("random_case", f"activations[{i}]", name, tuple(by_name))
-    rng = make_rng(seed, owner="random_case")
+    rng = make_rng(seed, rng, owner="random_case",
+                   needs=("random", "gauss", "randint", "randrange", "uniform"))
     n_inputs = rng.randint(1, 4)
     hidden = [rng.randint(1, 5) for _ in range(rng.randint(1, 3))]
     n_outputs = rng.randint(2, 3) if output in ("softmax", "fused") else rng.randint(1, 3)

@@ -22,10 +22,10 @@ weights G (same shape as the output): f = Σ output · G. Then df/d(output) = G,
 ('Tanh', True)
 """
 
-import argparse
 import inspect
 import math
 import random
+import sys
 
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
 from barenn.layers import Dense, Dropout, regularization_loss
@@ -361,16 +361,29 @@ def format_table(rows):
     return lines
 
 
-def main(argv=None):
-    """``python -m barenn check [--seed N]``: print the table; return 0 if every row
-    passed, else 1."""
-    parser = argparse.ArgumentParser(
+def make_parser():
+    """The parser of ``python -m barenn check``: its mistakes are one line (status 2)."""
+    from barenn.cli_args import OneLineParser, seed_number
+
+    parser = OneLineParser(
         prog="python -m barenn check",
         description="Check every part's analytic gradient against central differences, "
                     "and the fast tier against the reference tier.")
-    parser.add_argument("--seed", type=int, default=0,
+    parser.add_argument("--seed", type=seed_number, default=0,
                         help="seed for the random shapes and values (default 0)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None):
+    """``python -m barenn check [--seed N]``: print the table; return 0 if every row
+    passed, 1 if one failed, 2 (after one line on stderr) for a bad command line."""
+    from barenn.cli_args import UserError
+
+    try:
+        args = make_parser().parse_args(argv)
+    except UserError as error:
+        print(f"barenn check: {error}", file=sys.stderr)
+        return 2
     rows = run_checks(args.seed)
     print(f"Gradient checks (seed {args.seed}): each part's backward vs central differences "
           f"with eps={EPS:g};")

@@ -22,7 +22,6 @@ exits with status 2; a run that fails (training diverges) one line and status 1;
 never a traceback.
 """
 
-import argparse
 import csv
 import math
 import os
@@ -31,8 +30,8 @@ import sys
 from pathlib import Path
 
 from barenn import __version__
-from barenn.cli_args import (MAX_EPOCHS, RunFailed, UserError, file_name, learning_rate,
-                             layer_sizes, number_in, output_path, plain, positive_int,
+from barenn.cli_args import (MAX_EPOCHS, OneLineParser, RunFailed, UserError, file_name,
+                             learning_rate, layer_sizes, number_in, output_path, plain,
                              seed_number, whole_number, write_or_fail)
 # build_network and load_dataset are re-exported: barenn.cli.build_network(...) builds
 # the network `train` would (the tests use it).
@@ -51,11 +50,6 @@ def lessons_dir():
         if place.is_dir() and any(place.glob("[0-9][0-9]_*.py")):
             return place
     return None
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one plain line instead of usage + error
-        raise UserError(f"{message} (see '{self.prog} --help')")
 
 
 # --- lessons -----------------------------------------------------------------------------
@@ -311,10 +305,6 @@ def cmd_predict(args):
 def cmd_explore(args):
     from barenn import explore
 
-    if args.steps > explore.MAX_STEPS:
-        raise UserError(f"argument --steps: at most {explore.MAX_STEPS} steps fit on one page, got {args.steps}")
-    if args.samples > 64:
-        raise UserError(f"argument --samples: at most 64 samples fit on one page, got {args.samples}")
     if args.model:
         if not os.path.exists(args.model):
             raise UserError(f"model file not found: {args.model}")
@@ -347,9 +337,11 @@ def cmd_explore(args):
 # --- the parser ----------------------------------------------------------------------------
 
 def make_parser():
-    parser = _Parser(prog="barenn", description="barenn: a neural network you can read, in pure Python.")
+    from barenn.explore import MAX_SAMPLES, MAX_STEPS
+
+    parser = OneLineParser(prog="barenn", description="barenn: a neural network you can read, in pure Python.")
     parser.add_argument("--version", action="version", version=f"barenn {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     p = sub.add_parser("tour", help="every lesson in order, pausing between them")
     p.add_argument("--step", action="store_true", help="also pause between the steps inside each lesson")
@@ -360,7 +352,8 @@ def make_parser():
     p.set_defaults(run=cmd_lessons)
 
     p = sub.add_parser("lesson", help="run one lesson")
-    p.add_argument("number", type=positive_int, help="the lesson number, e.g. 3")
+    # lesson files are numbered with two digits (lessons/NN_name.py)
+    p.add_argument("number", type=whole_number(1, 99), help="the lesson number, e.g. 3")
     p.add_argument("--step", action="store_true", help="pause for Enter between steps")
     p.add_argument("--quick", action="store_true", help="train for fewer epochs")
     p.add_argument("--out", metavar="DIR", type=file_name,
@@ -375,7 +368,7 @@ def make_parser():
     p.set_defaults(run=cmd_notebooks)
 
     p = sub.add_parser("check", help="gradient checks and engine cross-checks")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random test inputs")
+    p.add_argument("--seed", type=seed_number, default=0, help="seed of the random test inputs")
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("train", help="train a network on a built-in dataset or a CSV file")
@@ -438,10 +431,12 @@ def make_parser():
     p = sub.add_parser("explore", help="an HTML page that steps through forward, backward and update")
     p.add_argument("--model", metavar="MODEL.json", help="a saved model of at most 100 parameters "
                    "(default: a 2-3-2 classifier)")
-    p.add_argument("--steps", type=positive_int, default=3, help="training steps to show (default 3, at most 20)")
-    p.add_argument("--samples", type=positive_int, default=4, help="samples in the batch (default 4, at most 64)")
+    p.add_argument("--steps", type=whole_number(1, MAX_STEPS), default=3,
+                   help=f"training steps to show (default 3, at most {MAX_STEPS})")
+    p.add_argument("--samples", type=whole_number(1, MAX_SAMPLES), default=4,
+                   help=f"samples in the batch (default 4, at most {MAX_SAMPLES})")
     p.add_argument("--out", default="explore.html", type=file_name, help="the page to write, or a directory (default explore.html)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the weights and the samples")
+    p.add_argument("--seed", type=seed_number, default=0, help="seed of the weights and the samples")
     p.add_argument("--lr", type=learning_rate, default=0.5, help="SGD learning rate (default 0.5)")
     p.set_defaults(run=cmd_explore)
     return parser

@@ -10,8 +10,8 @@ import math
 import os
 from pathlib import Path
 
-__all__ = ["UserError", "RunFailed", "MAX_EPOCHS", "MAX_WIDTH", "MAX_PARAMETERS", "whole_number",
-           "positive_int", "seed_number", "number_in", "non_negative", "learning_rate", "layer_sizes",
+__all__ = ["UserError", "RunFailed", "OneLineParser", "MAX_EPOCHS", "MAX_WIDTH", "MAX_PARAMETERS", "whole_number",
+           "seed_number", "number_in", "non_negative", "learning_rate", "layer_sizes",
            "file_name", "output_path", "plain", "write_or_fail"]
 
 
@@ -24,32 +24,49 @@ class RunFailed(Exception):
 
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose mistakes are a UserError (one line) instead of usage
+    text and sys.exit: the caller prints it and returns status 2."""
+
+    def error(self, message):
+        raise UserError(f"{message} (see '{self.prog} --help')")
+
+
 # Upper bounds that refuse at once what could never finish (or fit in memory).
 MAX_EPOCHS = 1_000_000
 MAX_WIDTH = 10_000           # neurons in one hidden layer
 MAX_PARAMETERS = 10_000_000  # learned numbers in the whole network
 
 
+def _shown(text):
+    """``text`` for a message: itself, or its length when it is too long for one line."""
+    text = text.strip()
+    return repr(text) if len(text) <= 30 else f"{text[:12]!r}... ({len(text):,} characters)"
+
+
 def whole_number(low, high):
+    """An argparse type: a whole number from ``low`` to ``high`` (both included)."""
     def parse(text):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+            if text.strip().lstrip("+-").isdigit():  # more digits than int() converts (4300)
+                raise argparse.ArgumentTypeError(f"expected a whole number from {low:,} to "
+                                                 f"{high:,}, got {_shown(text)}") from None
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {_shown(text)}") from None
         if value < low:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {low}, got {value}")
-        if high is not None and value > high:
-            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high:,}, got {value:,}")
+            shown = value if len(text.strip()) <= 30 else _shown(text)
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {low:,}, got {shown}")
+        if value > high:
+            shown = f"{value:,}" if len(text.strip()) <= 30 else _shown(text)
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low:,} to {high:,}, "
+                                             f"got {shown}")
         return value
     return parse
 
 
-positive_int = whole_number(1, None)
-
-
-def seed_number(text):
-    value = whole_number(0, 2 ** 63 - 1)(text)
-    return value
+# Seeds: what random.Random and every barenn seed take, up to a 64-bit integer.
+seed_number = whole_number(0, 2 ** 63 - 1)
 
 
 def number_in(low, high, low_open=False):
@@ -57,11 +74,11 @@ def number_in(low, high, low_open=False):
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"expected a number, got {_shown(text)}") from None
         sign = ">" if low_open else ">="
         if not math.isfinite(value) or (value <= low if low_open else value < low) or value > high:
             raise argparse.ArgumentTypeError(f"expected a finite number {sign} {low:g} and at most "
-                                             f"{high:g}, got {text!r}")
+                                             f"{high:g}, got {_shown(text)}")
         return value
     return parse
 
@@ -75,13 +92,13 @@ def layer_sizes(text):
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected hidden layer sizes like 64,64, got {text!r}"
+            f"expected hidden layer sizes like 64,64, got {_shown(text)}"
         ) from None
     if not sizes or any(s < 1 for s in sizes):
-        raise argparse.ArgumentTypeError(f"expected hidden layer sizes >= 1 like 64,64, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected hidden layer sizes >= 1 like 64,64, got {_shown(text)}")
     if any(s > MAX_WIDTH for s in sizes) or len(sizes) > 100:
         raise argparse.ArgumentTypeError(f"expected at most 100 hidden layers of at most "
-                                         f"{MAX_WIDTH:,} neurons, got {text!r}")
+                                         f"{MAX_WIDTH:,} neurons, got {_shown(text)}")
     return sizes
 
 

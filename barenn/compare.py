@@ -40,19 +40,21 @@ CheckRow = namedtuple("CheckRow", "name max_abs max_rel passed")
 CheckRow.__doc__ = """One line of the check table: which part, how far apart, verdict."""
 
 
-def as_matrix(where, x):
+def as_matrix(where, x, name="a"):
     """``(matrix, description)`` for a number, a vector (list of numbers) or a matrix.
 
     A number becomes a 1x1 matrix and a vector a 1xn one; the description ("a number",
     "a vector of 3", "a 2x3 matrix") is for error messages. Ragged rows raise
-    ShapeError, anything else TypeError, both naming ``where``.
+    ShapeError, anything else (an entry that is not a number) TypeError, both naming
+    ``where`` and the argument ``name``.
 
     >>> as_matrix("compare", [1.0, 2.0])
     ([[1.0, 2.0]], 'a vector of 2')
     """
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if _is_number(x):
         return [[x]], "a number"
     if isinstance(x, (list, tuple)) and x and not isinstance(x[0], (list, tuple)):
+        _check_entries(where, name, [x])
         return [list(x)], f"a vector of {len(x)}"
     if isinstance(x, (list, tuple)):
         cols = len(x[0]) if x else 0
@@ -62,8 +64,22 @@ def as_matrix(where, x):
             if len(r) != cols:
                 raise ShapeError(f"{where}: the matrix is ragged: row {i} has {len(r)} elements "
                                  f"but row 0 has {cols}")
+        _check_entries(where, name, x, matrix=True)
         return x, f"a {len(x)}x{cols} matrix"
     raise TypeError(f"{where}: a and b must be numbers, vectors or matrices, got {describe(x)}")
+
+
+def _is_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _check_entries(where, name, rows, matrix=False):
+    """TypeError naming the first entry of ``rows`` that is not a number."""
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            if not _is_number(v):
+                at = f"[{i}][{j}]" if matrix else f"[{j}]"
+                raise TypeError(f"{where}: {name}{at} must be a number, got {describe(v)}")
 
 
 def compare(a, b, atol=ATOL, rtol=RTOL):
@@ -81,8 +97,8 @@ def compare(a, b, atol=ATOL, rtol=RTOL):
 
 
 def _compare(a, b, atol, rtol):
-    ma, what_a = as_matrix("compare", a)
-    mb, what_b = as_matrix("compare", b)
+    ma, what_a = as_matrix("compare", a, "a")
+    mb, what_b = as_matrix("compare", b, "b")
     if what_a != what_b:
         raise ShapeError(f"compare: cannot compare {what_a} with {what_b}")
     max_abs = max_rel = 0.0

@@ -40,6 +40,13 @@ import math
 
 from barenn.checks import MAX_SIZE, check_bool, check_int, check_number, describe
 from barenn.rng import make_rng, shuffle as _shuffle_in_place
+
+# The methods of an ``rng`` the generated datasets draw from.
+NEEDS = ("random", "gauss")
+# The largest noise level (and, for sinc, |low| and |high|) the generated datasets
+# take: a million times the size of their patterns (about 1) hides every pattern,
+# and far larger ones overflow (sin(inf) is a math domain error).
+SCALE_LIMIT = 1e6
 from barenn.realdata import download_mnist, load_digits, load_mnist  # noqa: F401  (re-exported)
 
 __all__ = [
@@ -96,8 +103,8 @@ def spiral(samples=100, classes=3, noise=0.2, seed=0, rng=None):
     samples = check_int("spiral", "samples", samples, low=1)
     classes = check_int("spiral", "classes", classes, low=1)
     _check_rows("spiral", samples * classes)
-    noise = check_number("spiral", "noise", noise, low=0.0)
-    rng = make_rng(seed, rng, owner="spiral")
+    noise = check_number("spiral", "noise", noise, low=0.0, high=SCALE_LIMIT)
+    rng = make_rng(seed, rng, owner="spiral", needs=NEEDS)
     X, y = [], []
     radii = _linspace(0.0, 1.0, samples)
     for c in range(classes):
@@ -121,7 +128,7 @@ def vertical(samples=100, classes=3, seed=0, rng=None):
     samples = check_int("vertical", "samples", samples, low=1)
     classes = check_int("vertical", "classes", classes, low=1)
     _check_rows("vertical", samples * classes)
-    rng = make_rng(seed, rng, owner="vertical")
+    rng = make_rng(seed, rng, owner="vertical", needs=NEEDS)
     X, y = [], []
     for c in range(classes):
         xs = [rng.gauss(0.0, 1.0) * 0.1 + c / 3 for _ in range(samples)]
@@ -146,8 +153,8 @@ def moons(samples=100, noise=0.1, seed=0, rng=None):
     """
     samples = check_int("moons", "samples", samples, low=1)
     _check_rows("moons", 2 * samples)
-    noise = check_number("moons", "noise", noise, low=0.0)
-    rng = make_rng(seed, rng, owner="moons")
+    noise = check_number("moons", "noise", noise, low=0.0, high=SCALE_LIMIT)
+    rng = make_rng(seed, rng, owner="moons", needs=NEEDS)
     angles = _linspace(0.0, math.pi, samples)
     upper = [(math.cos(a), math.sin(a)) for a in angles]
     lower = [(1.0 - math.cos(a), 0.5 - math.sin(a)) for a in angles]
@@ -166,8 +173,8 @@ def xor(samples=100, noise=0.1, seed=0, rng=None):
     """
     samples = check_int("xor", "samples", samples, low=1)
     _check_rows("xor", 2 * samples)
-    noise = check_number("xor", "noise", noise, low=0.0)
-    rng = make_rng(seed, rng, owner="xor")
+    noise = check_number("xor", "noise", noise, low=0.0, high=SCALE_LIMIT)
+    rng = make_rng(seed, rng, owner="xor", needs=NEEDS)
     first, second = samples - samples // 2, samples // 2
     centres = []
     for corner_a, corner_b in (((0.0, 0.0), (1.0, 1.0)), ((0.0, 1.0), (1.0, 0.0))):
@@ -186,9 +193,9 @@ def circles(samples=100, noise=0.05, factor=0.5, seed=0, rng=None):
     """
     samples = check_int("circles", "samples", samples, low=1)
     _check_rows("circles", 2 * samples)
-    noise = check_number("circles", "noise", noise, low=0.0)
+    noise = check_number("circles", "noise", noise, low=0.0, high=SCALE_LIMIT)
     factor = check_number("circles", "factor", factor, low=0.0, high=1.0, low_open=True, high_open=True)
-    rng = make_rng(seed, rng, owner="circles")
+    rng = make_rng(seed, rng, owner="circles", needs=NEEDS)
     angles = [2.0 * math.pi * i / samples for i in range(samples)]
     outer = [(math.cos(a), math.sin(a)) for a in angles]
     inner = [(factor * math.cos(a), factor * math.sin(a)) for a in angles]
@@ -226,12 +233,12 @@ def sinc(samples=500, noise=0.1, low=-10.0, high=10.0, seed=0, rng=None):
     with shuffling to train).
     """
     samples = check_int("sinc", "samples", samples, low=1)
-    noise = check_number("sinc", "noise", noise, low=0.0)
-    low = check_number("sinc", "low", low)
-    high = check_number("sinc", "high", high)
+    noise = check_number("sinc", "noise", noise, low=0.0, high=SCALE_LIMIT)
+    low = check_number("sinc", "low", low, low=-SCALE_LIMIT, high=SCALE_LIMIT)
+    high = check_number("sinc", "high", high, low=-SCALE_LIMIT, high=SCALE_LIMIT)
     if not low < high:
         raise ValueError(f"sinc: low must be less than high, got low={low}, high={high}")
-    rng = make_rng(seed, rng, owner="sinc")
+    rng = make_rng(seed, rng, owner="sinc", needs=NEEDS)
     xs = _linspace(low, high, samples)
     return [[x] for x in xs], [[_sinc(x) + noise * rng.gauss(0.0, 1.0)] for x in xs]
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from barenn._files import atomic_write_text
 from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
-from barenn.checks import check_int, check_number, check_type
+from barenn.checks import check_int, check_number, check_numbers, check_type, describe
 from barenn.layers import Dense
 from barenn.losses import (BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError,
                            SoftmaxCrossEntropy)
@@ -45,6 +45,7 @@ __all__ = ["MAX_PARAMETERS", "MAX_STEPS", "default_network", "sample_batch",
 
 MAX_PARAMETERS = 100  # every weight is drawn and tabulated: keep it small enough to read
 MAX_STEPS = 20
+MAX_SAMPLES = 64  # samples in the batch: each is a column of every table
 TEMPLATE = Path(__file__).resolve().parent / "data" / "explore_template.html"
 ACTIVATIONS = (ReLU, Tanh, Sigmoid, Linear, Softmax)
 
@@ -68,7 +69,7 @@ def sample_batch(network, samples=4, seed=0):
     """
     from barenn import datasets
 
-    samples = check_int("sample_batch", "samples", samples, low=1, high=64)
+    samples = check_int("sample_batch", "samples", samples, low=1, high=MAX_SAMPLES)
     check_int("sample_batch", "seed", seed, high=None)
     stages, loss = _parts("sample_batch", network)
     n_in, n_out = stages[0][0].n_inputs, stages[-1][0].n_neurons
@@ -226,13 +227,17 @@ def explore_data(network, X, y, steps=3, learning_rate=0.5):
     where = "explore_data"
     input_size = getattr(network, "input_size", None)
     check_data(where, X, y, features=input_size() if callable(input_size) else None)
+    # check_data leaves entries that are not numbers to the layers; name them here,
+    # before float() meets them
+    check_numbers(X, where, "X")
+    check_type(where, "y", y, (list, tuple), "a list with one target per sample")
+    check_numbers([t if isinstance(t, (list, tuple)) else [t] for t in y], where, "y")
     steps = check_int(where, "steps", steps, low=1, high=MAX_STEPS)
     learning_rate = check_number(where, "learning_rate", learning_rate, low=0, low_open=True)
     check_type(where, "X", X, (list, tuple), "a list of rows, one per sample")
     stages, loss = _parts(where, copy.deepcopy(network))
     fused = isinstance(stages[-1][1], Softmax)
     n = len(X)
-    check_type(where, "y", y, (list, tuple), "a list with one target per sample")
     if isinstance(loss, CategoricalCrossEntropy):
         if not all(isinstance(t, int) and not isinstance(t, bool) for t in y):
             raise TypeError(f"{where}: y must be class indices (ints) for categorical cross-entropy, "
@@ -440,11 +445,28 @@ def _diagram(layers):
     return "\n".join(parts)
 
 
+def _is_size(n):
+    # the page draws one circle per neuron: a size beyond a page's room is refused
+    return isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= MAX_PARAMETERS
+
+
 def render_page(data, title="barenn explore"):
     """The whole HTML page (a str) for ``explore_data``'s result."""
     check_type("render_page", "title", title, str, "a str")
     check_type("render_page", "data", data, dict, "explore_data()'s result")
-    payload = json.dumps(data, allow_nan=False, ensure_ascii=False).replace("</", "<\\/")
+    layers = data.get("layers")
+    if not (isinstance(layers, list) and layers and all(
+            isinstance(layer, dict) and all(_is_size(layer.get(key)) for key in ("n_inputs", "n_neurons"))
+            for layer in layers)):
+        got = describe(layers) if "layers" in data else "no layers"
+        raise ValueError("render_page: data must be explore_data()'s result, whose 'layers' is a "
+                         "non-empty list of {'n_inputs': int, 'n_neurons': int, ...} of at most "
+                         f"{MAX_PARAMETERS} neurons each; got {got}")
+    try:
+        payload = json.dumps(data, allow_nan=False, ensure_ascii=False).replace("</", "<\\/")
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"render_page: data must be explore_data()'s result, finite numbers "
+                          f"and text only: {error}") from None
     template = TEMPLATE.read_text(encoding="utf-8")
     return (template.replace("{{TITLE}}", html.escape(title))
             .replace("{{DIAGRAM}}", _diagram(data["layers"]))

@@ -64,6 +64,20 @@ def _number(x):
     return f"{x:.4f}"
 
 
+def _graph_nodes(owner, root):
+    """The Values of ``root``'s graph in topological order, once every label and
+    operation in it is checked to be a string (a label is assigned freely,
+    ``c.label = ...``, and only drawing needs it to be text)."""
+    nodes = check_root(owner, root).topological_order()
+    for i, node in enumerate(nodes):
+        for field in ("label", "op"):
+            text = getattr(node, field)
+            if not isinstance(text, str):
+                raise TypeError(f"{owner}: every Value drawn needs a text {field}; value {i} "
+                                f"of the graph ({_number(node.data)}) has {field} {describe(text)}")
+    return nodes
+
+
 def _fields(node):
     """The three texts shown in a value box: label, data, grad."""
     return node.label, f"data {_number(node.data)}", f"grad {_number(node.grad)}"
@@ -82,8 +96,7 @@ def to_dot(root, path=None):
     ``path``, writes it there atomically instead and returns the path (a string).
     Render it with ``dot -Tsvg`` if Graphviz is installed; barenn itself does not need
     it (see :func:`to_svg`)."""
-    check_root("to_dot", root)
-    nodes = root.topological_order()
+    nodes = _graph_nodes("to_dot", root)
     ids = {node: f"v{i}" for i, node in enumerate(nodes)}
     lines = ["digraph {", "  rankdir=LR;", '  node [fontname="monospace"];']
     for node in nodes:
@@ -110,8 +123,7 @@ def layout(root):
     next to the multiplication that uses it, not far away at the left edge). Columns
     count Values only; the operation ovals go between columns.
     """
-    check_root("layout", root)
-    nodes = root.topological_order()
+    nodes = _graph_nodes("layout", root)
     # Distance from the root, along the longest path: results come after their inputs.
     depth = {root: 0}
     for node in reversed(nodes):
@@ -161,7 +173,7 @@ def to_svg(root, path=None):
     Returns the SVG text; with a ``path``, writes it there atomically instead and returns
     the path (a string).
     """
-    check_root("to_svg", root)
+    _graph_nodes("to_svg", root)
     nodes, column, row = layout(root)
     index = {node: i for i, node in enumerate(nodes)}
 

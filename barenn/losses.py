@@ -135,6 +135,7 @@ class SoftmaxCrossEntropy:
 
     def forward(self, inputs, y):
         """Softmax of ``inputs`` (n x k raw scores), then the mean loss against ``y``."""
+        check_class_targets("SoftmaxCrossEntropy.forward", inputs, y)
         self.output = self.activation.forward(inputs)
         return self.loss.calculate(self.output, y)
 
@@ -148,6 +149,7 @@ class SoftmaxCrossEntropy:
 
     def calculate(self, output, y):
         """The mean loss of softmax outputs ``output`` (no softmax applied here)."""
+        check_class_targets("SoftmaxCrossEntropy.calculate", output, y)
         return self.loss.calculate(output, y)
 
     def predictions(self, output):

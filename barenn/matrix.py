@@ -323,6 +323,8 @@ def sign(x):
     >>> sign(-2.5), sign(0.0), sign(3)
     (-1, 0, 1)
     """
+    if type(x) is not float:  # the callers hand it floats: only anything else is looked at
+        check_number("sign", "x", x, finite=False)
     return (x > 0) - (x < 0)
 
 

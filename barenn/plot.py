@@ -23,7 +23,7 @@ import shutil
 from numbers import Real
 
 from barenn._files import atomic_write_text
-from barenn.checks import check_bool, check_int, check_number, check_type, describe
+from barenn.checks import DATA_LIMIT, MAX_SIZE, check_bool, check_int, check_number, check_type, describe
 
 __all__ = [
     "PALETTE",
@@ -53,6 +53,14 @@ CHAR_WIDTH = 7.0
 TERMINAL_MARKERS = ("•", "+", "×", "o", "*", "#", "%", "@")
 SHADES = " ░▒▓█"
 
+# The narrowest and widest ranges an axis can show: 1-2-5 steps of narrower ones
+# underflow to 0 (a division by zero), of wider ones overflow to infinity.
+MIN_SPAN, MAX_SPAN = 1e-300, 1e300
+FLOAT_MAX = 1.7976931348623157e308
+# The most ticks nice_ticks is asked for: more than any axis can label (and a
+# target of millions would take seconds to list).
+MAX_TICKS = 1000
+
 # The order in which history_series lists the well-known History fields.
 HISTORY_FIELDS = ("loss", "val_loss", "accuracy", "val_accuracy", "learning_rate")
 
@@ -64,7 +72,19 @@ def _is_number(value):
 
 
 def _finite(value):
-    return _is_number(value) and math.isfinite(value)
+    """A real number a float holds, neither NaN nor infinite (an int of 400 digits
+    is not: it is too large for a float)."""
+    if not _is_number(value):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _too_large(value):
+    """An int too large for a float (10**400): refused, never drawn as a gap."""
+    return isinstance(value, int) and not _finite(value)
 
 
 def _nice_step(span, target):
@@ -79,7 +99,7 @@ def _widen(low, high):
     """Give a zero-width range some width, so mapping never divides by zero."""
     if high > low:
         return low, high
-    pad = abs(low) * 0.1 if low != 0 else 1.0
+    pad = abs(low) * 0.1 if abs(low) * 0.1 >= MIN_SPAN else 1.0
     return low - pad, high + pad
 
 
@@ -98,11 +118,13 @@ def nice_ticks(low, high, target=5, extend=False):
     """
     low = check_number("nice_ticks", "low", low)
     high = check_number("nice_ticks", "high", high)
-    check_int("nice_ticks", "target", target, low=1)
+    check_int("nice_ticks", "target", target, low=1, high=MAX_TICKS)
     check_bool("nice_ticks", "extend", extend)
     low, high = _widen(min(low, high), max(low, high))
-    if not math.isfinite(high - low):
-        raise ValueError(f"nice_ticks: range {low!r} to {high!r} is too wide to draw")
+    if not MIN_SPAN <= high - low <= MAX_SPAN:
+        raise ValueError(f"nice_ticks: the range {low!r} to {high!r} is too "
+                         f"{'narrow' if high - low < MIN_SPAN else 'wide'} to draw; its width must "
+                         f"be from {MIN_SPAN:g} to {MAX_SPAN:g}")
     step = _nice_step(high - low, target)
     # Integers k with k * step as the ticks: no drift from repeated additions.
     if extend:
@@ -339,6 +361,9 @@ def _series_points(series, caller):
             for value in (x, y):
                 if value is not None and not _is_number(value):
                     raise TypeError(f"{caller}: series {name!r} item {index} is not a number: {value!r}")
+                if _too_large(value):
+                    raise ValueError(f"{caller}: series {name!r} item {index} is an int too large "
+                                     f"for a float (at most about {FLOAT_MAX:.3g})")
             if _finite(x) and _finite(y):
                 run.append((float(x), float(y)))
             elif run:
@@ -587,9 +612,13 @@ def _class_index(value, caller, where):
             raise ValueError(f"{caller}: {where} has {len(value)} values; pass class indices "
                              "(for one-hot rows use barenn.matrix.argmax)")
         value = value[0]
-    if _is_number(value) and math.isfinite(value) and float(value).is_integer() and value >= 0:
+    whole = _finite(value) and float(value).is_integer() and value >= 0
+    if whole and value <= MAX_SIZE:
         return int(value)
-    raise ValueError(f"{caller}: {where} should be a class index (0, 1, 2, ...), got {value!r}")
+    if whole or (_too_large(value) and value > 0):
+        raise ValueError(f"{caller}: {where} should be a class index of at most {MAX_SIZE:,}, got "
+                         f"{'an int too large for a float' if _too_large(value) else describe(value)}")
+    raise ValueError(f"{caller}: {where} should be a class index (0, 1, 2, ...), got {describe(value)}")
 
 
 def _lighten(colour, amount):
@@ -625,8 +654,9 @@ def scatter_svg(X, y, path=None, predict=None, resolution=80, title="", x_label=
         if not isinstance(row, (list, tuple)) or len(row) != 2:
             size = len(row) if isinstance(row, (list, tuple)) else type(row).__name__
             raise ValueError(f"{caller}: X must be n x 2; row {i} has {size} values")
-        if not (_finite(row[0]) and _finite(row[1])):
-            raise ValueError(f"{caller}: X row {i} must hold two finite numbers, got {row!r}")
+        if not (_finite(row[0]) and _finite(row[1])) or max(abs(row[0]), abs(row[1])) > DATA_LIMIT:
+            raise ValueError(f"{caller}: X row {i} must hold two finite numbers of size at most "
+                             f"{DATA_LIMIT:g}, got {describe(row)}")
     check_type(caller, "y", y, (list, tuple), "a list of class indices")
     if len(y) != len(X):
         raise ValueError(f"{caller}: X has {len(X)} rows but y has {len(y)} labels")
@@ -730,6 +760,10 @@ def _image_side(image, side, caller, where):
     if not isinstance(image, (list, tuple)) or not image:
         raise ValueError(f"{caller}: {where} must be a non-empty list of pixel values")
     if isinstance(image[0], (list, tuple)):  # side x side rows: flatten
+        for r, row in enumerate(image):
+            if not isinstance(row, (list, tuple)):
+                raise ValueError(f"{caller}: {where} row 0 is a list of pixels but row {r} is "
+                                 f"{describe(row)}; give a flat list of pixels or a list of rows")
         image = [value for row in image for value in row]
     n = len(image)
     if side is None:

@@ -220,6 +220,18 @@ class SharedRandom:
     def uniform(self, a, b):
         return random.uniform(a, b)
 
+    def randint(self, a, b):
+        return random.randint(a, b)
+
+    def randrange(self, *args):
+        return random.randrange(*args)
+
+    def choice(self, items):
+        return random.choice(items)
+
+    def sample(self, items, k):
+        return random.sample(items, k)
+
     def shuffle(self, items):
         random.shuffle(items)
 
@@ -236,7 +248,7 @@ class SharedRandom:
 SHARED_RANDOM = SharedRandom()
 
 
-def make_rng(seed=None, rng=None, owner="make_rng"):
+def make_rng(seed=None, rng=None, owner="make_rng", needs=("random",)):
     """The generator to use: ``rng`` itself if given, else ``random.Random(seed)``
     for a given ``seed``, else the ``random`` module (its shared generator).
 
@@ -249,6 +261,8 @@ def make_rng(seed=None, rng=None, owner="make_rng"):
     ``seed`` must be None, a whole number or a string (anything else is a TypeError
     even when ``rng`` is given); ``owner``, the function or class the caller is,
     names it in the error messages (as everywhere in barenn, see barenn.checks).
+    ``needs`` names the methods the caller will use: a given ``rng`` lacking one of
+    them is a TypeError here, before any work, not an AttributeError halfway.
 
     >>> make_rng(seed=3).random() == make_rng(seed=3).random()
     True
@@ -260,12 +274,18 @@ def make_rng(seed=None, rng=None, owner="make_rng"):
     """
     if seed is not None:
         check_type(owner, "seed", seed, SEED_TYPES, "None, a whole number or a string")
+    if isinstance(needs, str) or not isinstance(needs, (list, tuple)) or not all(
+            isinstance(name, str) and name for name in needs):
+        raise TypeError(f"make_rng: needs must be a list or tuple of method names, "
+                        f"got {describe(needs)}")
     if rng is None:
         # No seed: the random module's shared generator, so random.seed() decides.
         return SHARED_RANDOM if seed is None else random.Random(seed)
-    if not callable(getattr(rng, "random", None)):
-        raise TypeError(f"{owner}: rng must be a random.Random or have a random() method, "
-                        f"got {describe(rng)}")
+    missing = [name for name in needs if not callable(getattr(rng, name, None))]
+    if missing:
+        methods = ", ".join(f"{name}()" for name in needs)
+        raise TypeError(f"{owner}: rng must be a random.Random or have the methods {methods}; "
+                        f"{describe(rng)} has no {', '.join(f'{m}()' for m in missing)}")
     return rng
 
 

@@ -147,3 +147,98 @@ def test_a_bad_json_model_names_the_file(place, capsys):
     (place / "truncated.json").write_text(json.dumps({"format": "barenn.network"})[:-3])
     assert cli.main(["predict", "truncated.json", "ok.csv"]) == 2
     assert "truncated.json" in capsys.readouterr().err
+
+
+# --- every numeric option of every command: bounded by argparse (issue 21) -----------------
+
+import argparse  # noqa: E402
+
+from barenn import check, cli_args  # noqa: E402
+
+# What each command needs before its options (its required positional arguments).
+REQUIRED = {"train": ["xor"], "data": ["xor"], "predict": ["model.json", "in.csv"]}
+# Arguments parsed as text that is not a number (names, paths, choices).
+TEXT_TYPES = (None, cli_args.file_name)
+BAD_NUMBERS = {"negative": "-1", "huge": str(10 ** 400), "huge float": "1e400",
+               "beyond 2**63": str(2 ** 64), "non-number": "ten"}
+
+
+def _parsers():
+    """(command, parser) for every command of ``barenn``, and ``check.main``'s own."""
+    parser = cli.make_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return [*sub.choices.items(), ("check.main", check.make_parser())]
+
+
+def _numeric_options():
+    """(command, option or positional name) for every argument parsed as a number."""
+    found = []
+    for command, parser in _parsers():
+        for action in parser._actions:
+            if action.type not in TEXT_TYPES:
+                found.append((command, action.option_strings[-1] if action.option_strings
+                              else action.dest))
+    return found
+
+
+NUMERIC = _numeric_options()
+
+
+def _argv(command, option, value):
+    if command == "check.main":
+        return [option, value]
+    head = [command, *REQUIRED.get(command, [])]
+    return head + ([option, value] if option.startswith("-") else [value])
+
+
+def test_every_argument_is_text_or_a_bounded_number():
+    """A guard: a new option must parse with a bounded type from barenn.cli_args (never
+    bare int or float), and a command with required arguments must be in REQUIRED, so
+    that the test below covers it."""
+    for command, parser in _parsers():
+        for action in parser._actions:
+            if action.type in TEXT_TYPES:
+                continue
+            name = action.option_strings or [action.dest]
+            assert action.type not in (int, float), f"{command} {name[-1]}: unbounded {action.type}"
+            assert getattr(action.type, "__module__", "") == "barenn.cli_args", (command, name)
+        positional = [a.dest for a in parser._actions if not a.option_strings
+                      and a.type in TEXT_TYPES and a.nargs is None and a.dest != "help"]
+        assert len(REQUIRED.get(command, [])) == len(positional), (command, positional)
+    options = {option for _, option in NUMERIC}
+    assert {"--seed", "--epochs", "--lr", "--layers", "--steps", "number"} <= options
+    assert ("check", "--seed") in NUMERIC and ("check.main", "--seed") in NUMERIC
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_NUMBERS))
+@pytest.mark.parametrize("command, option", NUMERIC, ids=[f"{c} {o}" for c, o in NUMERIC])
+def test_a_bad_number_is_one_line_and_status_2(tmp_path, monkeypatch, capsys, command, option, kind):
+    monkeypatch.chdir(tmp_path)
+    for name in dir(cli):  # any command that runs is work done after the parser
+        if name.startswith("cmd_"):
+            monkeypatch.setattr(cli, name, lambda args: pytest.fail("a command ran"))
+    monkeypatch.setattr(check, "run_checks", lambda seed: pytest.fail("the checks ran"))
+    argv = _argv(command, option, BAD_NUMBERS[kind])
+    status = check.main(argv) if command == "check.main" else cli.main(argv)
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert status == 2 and len(lines) == 1, err
+    assert lines[0].startswith("barenn") and f"argument {option}" in lines[0], lines[0]
+    assert len(lines[0]) < 300 and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["check", "--seed", "-1"], "argument --seed: expected a whole number >= 0, got -1"),
+    (["train", "xor", "--epochs", str(10 ** 400)], "expected a whole number from 1 to 1,000,000, "
+                                                   "got '100000000000'... (401 characters)"),
+    (["explore", "--seed", "1e400"], "argument --seed: expected a whole number, got '1e400'"),
+])
+def test_bad_numbers_in_a_subprocess(tmp_path, argv, words):
+    result = subprocess.run([sys.executable, "-m", "barenn", *argv], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], result.stderr
+    assert not list(tmp_path.iterdir())

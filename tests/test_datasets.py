@@ -228,6 +228,13 @@ def test_sinc_noise_has_the_requested_spread():
 
 # ---------------------------------------------------------------- shapes, balance, determinism
 
+class _OnlyRandom:
+    """A random source with random() and nothing else."""
+
+    def random(self):
+        return 0.5
+
+
 @pytest.mark.parametrize("name", sorted(CLASSIFIERS))
 def test_classifier_shapes_and_balance(name):
     X, y = CLASSIFIERS[name]()
@@ -278,24 +285,32 @@ def test_sinc_and_sine_shapes():
     (lambda: spiral(classes=0), ValueError, "spiral: classes must be a whole number >= 1"),
     (lambda: spiral(samples=2.5), TypeError, "spiral: samples must be a whole number >= 1, got 2.5 (float)"),
     (lambda: spiral(samples=True), TypeError, "spiral: samples must be a whole number >= 1, got True (bool)"),
-    (lambda: spiral(noise=-0.1), ValueError, "spiral: noise must be a finite number >= 0.0, got -0.1 (float)"),
-    (lambda: spiral(noise=float("nan")), ValueError, "spiral: noise must be a finite number >= 0.0, got nan (float)"),
-    (lambda: spiral(noise="0.2"), TypeError, "spiral: noise must be a finite number >= 0.0, got '0.2' (str)"),
+    (lambda: spiral(noise=-0.1), ValueError, "spiral: noise must be a finite number in [0.0, 1000000.0], got -0.1 (float)"),
+    (lambda: spiral(noise=float("nan")), ValueError, "spiral: noise must be a finite number in [0.0, 1000000.0], got nan (float)"),
+    (lambda: spiral(noise="0.2"), TypeError, "spiral: noise must be a finite number in [0.0, 1000000.0], got '0.2' (str)"),
     (lambda: vertical(samples=-1), ValueError, "vertical: samples must be a whole number >= 1"),
     (lambda: vertical(classes="3"), TypeError, "vertical: classes must be a whole number >= 1, got '3' (str)"),
     (lambda: moons(samples=0), ValueError, "moons: samples must be a whole number >= 1"),
-    (lambda: moons(noise=-1), ValueError, "moons: noise must be a finite number >= 0.0"),
+    (lambda: moons(noise=-1), ValueError, "moons: noise must be a finite number in [0.0, 1000000.0]"),
     (lambda: xor(samples=0), ValueError, "xor: samples must be a whole number >= 1"),
-    (lambda: xor(noise=float("inf")), ValueError, "xor: noise must be a finite number >= 0.0, got inf (float)"),
+    (lambda: xor(noise=float("inf")), ValueError, "xor: noise must be a finite number in [0.0, 1000000.0], got inf (float)"),
     (lambda: circles(samples=0), ValueError, "circles: samples must be a whole number >= 1"),
     (lambda: circles(factor=1.0), ValueError, "circles: factor must be a finite number in (0.0, 1.0), got 1.0 (float)"),
     (lambda: circles(factor=0), ValueError, "circles: factor must be a finite number in (0.0, 1.0), got 0 (int)"),
-    (lambda: circles(noise=-0.5), ValueError, "circles: noise must be a finite number >= 0.0"),
+    (lambda: circles(noise=-0.5), ValueError, "circles: noise must be a finite number in [0.0, 1000000.0]"),
     (lambda: sine(samples=0), ValueError, "sine: samples must be a whole number >= 1"),
     (lambda: sinc(samples=0), ValueError, "sinc: samples must be a whole number >= 1"),
-    (lambda: sinc(noise=-1), ValueError, "sinc: noise must be a finite number >= 0.0"),
+    (lambda: sinc(noise=-1), ValueError, "sinc: noise must be a finite number in [0.0, 1000000.0]"),
     (lambda: sinc(low=1.0, high=1.0), ValueError, "sinc: low must be less than high"),
     (lambda: spiral(rng="not a generator"), TypeError, "spiral: rng must be a random.Random"),
+    # beyond what a float holds, or so large that sin() of it fails (issue 21)
+    (lambda: spiral(noise=1e308), ValueError, "spiral: noise must be a finite number in [0.0, 1000000.0], got 1e+308"),
+    (lambda: moons(noise=10 ** 400), ValueError, "moons: noise must be a finite number in [0.0, 1000000.0], got a number too large"),
+    (lambda: sinc(low=-1e308, high=1e308), ValueError, "sinc: low must be a finite number in [-1000000.0, 1000000.0]"),
+    (lambda: spiral(samples=10 ** 400), ValueError, "spiral: samples must be at most 100,000,000"),
+    # a random source lacking a method the dataset draws with (issue 21)
+    (lambda: spiral(rng=_OnlyRandom()), TypeError, "spiral: rng must be a random.Random or have the methods random(), gauss(); "),
+    (lambda: xor(rng=_OnlyRandom()), TypeError, "has no gauss()"),
 ])
 def test_bad_arguments(call, error, message):
     with pytest.raises(error, match=re.escape(message)):

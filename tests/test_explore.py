@@ -240,7 +240,7 @@ def test_cli_mistakes_are_one_line_and_status_2(tmp_path, capsys):
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
     _one_line_error(capsys, ["explore", "--model", str(tmp_path / "broken.json")], "not valid JSON")
     _one_line_error(capsys, ["explore", "--steps", "0"], "expected a whole number >= 1")
-    _one_line_error(capsys, ["explore", "--steps", "21"], "at most 20 steps")
+    _one_line_error(capsys, ["explore", "--steps", "21"], "expected a whole number from 1 to 20")
     _one_line_error(capsys, ["explore", "--lr", "0"], "expected a finite number > 0")
     _one_line_error(capsys, ["explore", "--lr", "fast"], "expected a number")
     blocker = tmp_path / "file"

@@ -234,7 +234,7 @@ CLASS_LOSSES = [
     ("CategoricalCrossEntropy.forward", lambda o, y: CategoricalCrossEntropy().forward(o, y)),
     ("CategoricalCrossEntropy.backward", lambda o, y: CategoricalCrossEntropy().backward(o, y)),
     ("SoftmaxCrossEntropy.backward", lambda o, y: SoftmaxCrossEntropy().backward(o, y)),
-    ("CategoricalCrossEntropy.forward", lambda o, y: SoftmaxCrossEntropy().forward(o, y)),
+    ("SoftmaxCrossEntropy.forward", lambda o, y: SoftmaxCrossEntropy().forward(o, y)),
     ("accuracy", accuracy),
 ]
 
