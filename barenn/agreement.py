@@ -220,6 +220,14 @@ def _step_rows(seed):
     rows = [_row("a train step on the spiral (2-64-3, Adam)",
                  [((q.data_loss, q.output), (r.data_loss, r.output)), (_weights(quick), _weights(ref))])]
 
+    for reduction in ("mean", "sum"):
+        net = Network([Dense(2, 8, seed=seed), ReLU(), Dense(8, 3, seed=seed + 1), Softmax()],
+                      CategoricalCrossEntropy(reduction=reduction), Adam(0.05))
+        output = net.forward(X)
+        rows.append(_row(f"loss_and_gradient = calculate, loss_gradient (class indices, {reduction})",
+                         [(fast.loss_and_gradient(net, output, y),
+                           (net.loss.calculate(output, y), net.loss_gradient(output, y)))]))
+
     rng = make_rng(f"mnist-like-{seed}")
     # 81 % zeros, as in MNIST's pixels; values in (0, 1] like scaled pixels
     X = [[0.0 if rng.random() < 0.81 else rng.random() for _ in range(784)] for _ in range(32)]

@@ -59,7 +59,8 @@ Pictures: ``barenn.graph.to_svg(value)``; a notebook shows a Value's graph by it
 
 import math
 
-from barenn.checks import check_exp, check_log, check_number, check_operand, check_power, check_value
+from barenn.checks import check_number
+from barenn.scalar_checks import check_exp, check_log, check_operand, check_power, check_value
 from barenn.graph import notebook_svg
 
 __all__ = ["Value"]

@@ -17,7 +17,7 @@ outputs and gradients (to the last digit or so; ``python -m barenn check``).
 """
 
 from barenn import scalar_nn
-from barenn.checks import check_mlp
+from barenn.scalar_checks import check_mlp
 from barenn.fast import scalar as fast_scalar
 from barenn.rng import make_rng
 

@@ -16,7 +16,8 @@ tier's, ``barenn.fast.scalar``, which make each weighted sum one node).
 """
 
 from barenn.autograd import Value
-from barenn.checks import check_choice, check_int, check_parameter_count, check_sample
+from barenn.checks import check_choice, check_int
+from barenn.scalar_checks import check_parameter_count, check_sample
 from barenn.rng import make_rng
 
 __all__ = ["ACTIVATIONS", "Module", "Neuron", "Layer", "example_neuron"]

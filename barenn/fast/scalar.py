@@ -13,7 +13,7 @@ told ``fast=False``; ``python -m barenn check`` compares the two.
 """
 
 from barenn.autograd import Value
-from barenn.checks import check_weighted_sum, sample_number
+from barenn.scalar_checks import check_weighted_sum, sample_number
 from barenn.scalar_nn import ACTIVATIONS
 from barenn.scalar_nn import Layer as ReferenceLayer
 from barenn.scalar_nn import Neuron as ReferenceNeuron

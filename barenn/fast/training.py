@@ -21,6 +21,8 @@ Layers it does not know (custom ones) go through their own methods, as in the
 reference. It reads the network only through public names.
 """
 
+import math
+
 from barenn.activations import ReLU
 from barenn.checks import (
     OrderError,
@@ -36,9 +38,11 @@ from barenn.checks import (
 from barenn.fast.matrix import dot, dot_add_row, dot_transposed, dot_transposed_where
 from barenn.history import TrainStep
 from barenn.layers import Dense, add_penalty_slope
+from barenn.losses import EPSILON
+from barenn.targets import class_targets
 from barenn.matrix import sum_columns, transpose
 
-__all__ = ["train_step", "forward", "backward", "forward_layers", "backward_layers",
+__all__ = ["train_step", "forward", "backward", "loss_and_gradient", "forward_layers", "backward_layers",
            "dense_forward", "dense_backward", "relu_backward_through"]
 
 
@@ -173,6 +177,40 @@ def backward(network, output, y):
     return backward_layers(network.backward_layers(), network.loss_gradient(output, y))
 
 
+def loss_and_gradient(network, output, y):
+    """(data loss, dvalues) of ``output`` against ``y``: ``network.loss.calculate`` and
+    ``network.loss_gradient``, the same numbers.
+
+    For a final Softmax fused with categorical cross-entropy and labels that are
+    class indices, both come from one pass over the softmax outputs, with no
+    one-hot rows built: the one-hot sum -Σ t·log p has the single term -log p_k
+    (p clipped to [1e-7, 1 - 1e-7]), and (p − t)/n is p/n everywhere but at the
+    true class, where it is (p_k − 1)/n.
+    """
+    _check_network("loss_and_gradient", network)
+    fused = network.fused
+    indices = None
+    if fused is not None and isinstance(y, list) and output and isinstance(output, list):
+        indices, _ = class_targets("SoftmaxCrossEntropy.backward", y, len(output), len(output[0]))
+    if indices is None:
+        return network.loss.calculate(output, y), network.loss_gradient(output, y)
+    low, high = EPSILON, 1 - EPSILON
+    sample_losses = []
+    for row, k in zip(output, indices):
+        p = row[k]
+        sample_losses.append(-math.log(low if p < low else high if p > high else p))
+    total = sum(sample_losses)
+    data_loss = total if network.loss.reduction == "sum" else total / len(sample_losses)
+    n = fused.loss.batch_divisor(len(output))
+    dvalues = []
+    for row, k in zip(output, indices):
+        drow = [p / n for p in row]
+        drow[k] = (row[k] - 1.0) / n
+        dvalues.append(drow)
+    fused.dinputs = dvalues
+    return data_loss, dvalues
+
+
 def train_step(network, X_batch, y_batch):
     """``network.train_step(X_batch, y_batch)`` on the fast tier: forward, loss,
     backward, update; returns the same ``TrainStep(data_loss, regularization_loss,
@@ -182,9 +220,9 @@ def train_step(network, X_batch, y_batch):
         raise ValueError("Network.train_step: no optimizer; pass optimizer=Adam(...) "
                          "(or another) to Network, or set network.optimizer")
     output = forward(network, X_batch, training=True)
-    data_loss = network.loss.calculate(output, y_batch)
+    data_loss, dvalues = loss_and_gradient(network, output, y_batch)
     reg_loss = network.regularization_loss()
     check_loss(data_loss, reg_loss)
-    backward(network, output, y_batch)
+    backward_layers(network.backward_layers(), dvalues)
     network.optimizer.step(network.trainable_layers())
     return TrainStep(data_loss, reg_loss, output)
