@@ -37,10 +37,11 @@ from barenn.fast.training import (
     dense_forward,
     forward,
     forward_layers,
+    loss_and_gradient,
     relu_backward_through,
     train_step,
 )
 
 __all__ = ["dot", "dot_add_row", "dot_transposed", "dot_transposed_where", "forward",
-           "backward", "train_step", "forward_layers", "backward_layers", "dense_forward", "dense_backward",
+           "backward", "train_step", "loss_and_gradient", "forward_layers", "backward_layers", "dense_forward", "dense_backward",
            "relu_backward_through", "GradientPool", "WorkerError"]

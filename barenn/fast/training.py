@@ -23,7 +23,7 @@ reference. It reads the network only through public names.
 
 import math
 
-from barenn.activations import ReLU
+from barenn.activations import ReLU, Softmax
 from barenn.checks import (
     OrderError,
     ShapeError,
@@ -115,8 +115,8 @@ def relu_backward_through(relu, dense, dvalues):
 
 def forward_layers(layers, X, training=False):
     """X through ``layers`` in order (each layer's ``forward``; Dense ones by
-    ``dense_forward``, a ReLU right after a Dense by ``_relu_of_floats``); returns
-    the last output."""
+    ``dense_forward``, a ReLU or Softmax right after a Dense by ``_relu_of_floats``
+    or ``_softmax_of_floats``); returns the last output."""
     _check_layer_list("forward_layers", layers)
     output, before = X, None
     for layer in layers:
@@ -124,9 +124,27 @@ def forward_layers(layers, X, training=False):
             output = dense_forward(layer, output)
         elif type(layer) is ReLU and type(before) is Dense:
             output = _relu_of_floats(layer, output)
+        elif type(layer) is Softmax and type(before) is Dense:
+            output = _softmax_of_floats(layer, output)
         else:
             output = layer.forward(output, training=training)
         before = layer
+    return output
+
+
+def _softmax_of_floats(softmax, inputs):
+    """``softmax.forward(inputs)`` for the output of a Dense layer (floats by
+    construction, nothing to check): the reference's numbers, e^(z − max) over its
+    row sum, one row at a time."""
+    exp = math.exp
+    output = []
+    for row in inputs:
+        top = max(row)
+        exp_values = [exp(x - top) for x in row]
+        total = sum(exp_values)
+        output.append([e / total for e in exp_values])
+    softmax.inputs = inputs
+    softmax.output = output
     return output
 
 
