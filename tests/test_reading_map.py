@@ -93,7 +93,7 @@ def named_functions():
                 yield pytest.param(find(tree, name), id=f"{number}-{name}")
 
 
-@pytest.mark.parametrize("function", named_functions())
+@pytest.mark.parametrize("function", list(named_functions()))
 def test_one_check_line_then_the_formula(function):
     """Each function the map names: at most one line checking its arguments, first,
     then the formula's lines, with no check between them and no formula carried by a
