@@ -225,8 +225,9 @@ class Adam(Optimizer):
              for v_row, g_row in zip(state["cache"], dweights)]
         state["momentum"], state["cache"] = m, v
         # m_hat = m / (1 − β1^t) ;  v_hat = v / (1 − β2^t)
-        m_hat = [[m_ij / (1 - b1 ** t) for m_ij in m_row] for m_row in m]
-        v_hat = [[v_ij / (1 - b2 ** t) for v_ij in v_row] for v_row in v]
+        m_correction, v_correction = 1 - b1 ** t, 1 - b2 ** t
+        m_hat = [[m_ij / m_correction for m_ij in m_row] for m_row in m]
+        v_hat = [[v_ij / v_correction for v_ij in v_row] for v_row in v]
         # w ← w − lr·m_hat / (√v_hat + ε)
         return [[w - lr * mh / (math.sqrt(vh) + eps) for w, mh, vh in zip(w_row, mh_row, vh_row)]
                 for w_row, mh_row, vh_row in zip(weights, m_hat, v_hat)]
