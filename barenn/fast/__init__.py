@@ -11,6 +11,9 @@ package holds what makes training fast, and ``Network.fit`` uses it by default
 * ``barenn.fast.training``: ``forward``, ``backward`` and ``train_step`` for a
   Network (Dense forward in one pass, ReLU + Dense backward fused, no dinputs for
   the first layer);
+* ``barenn.fast.optimizers``: ``step(optimizer, layers)``, the four optimizers'
+  update rules over each parameter as one flat list (``step_flat`` for a
+  gradient that is flat already, as a ``GradientPool`` has it);
 * ``barenn.fast.parallel``: ``GradientPool``, worker processes that share each batch.
 
 The proof that they agree, ``barenn.agreement`` (the "fast = reference" rows of
