@@ -345,7 +345,7 @@ def make_parser():
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
     p.add_argument("--lr", type=learning_rate, default=None, help="learning rate (default per dataset)")
     p.add_argument("--decay", type=number_in(0, 1e6), default=None,
-                   help="learning-rate decay: lr / (1 + decay * step) (default 0; mnist 5e-3)")
+                   help="learning-rate decay: lr / (1 + decay * step) (default 0; mnist 1e-3)")
     p.add_argument("--epochs", type=whole_number(1, MAX_EPOCHS), default=None, help="default per dataset")
     p.add_argument("--patience", type=whole_number(1, MAX_EPOCHS), default=None,
                    help="stop when the validation loss has not improved for N epochs and keep the "

@@ -196,7 +196,7 @@ DEFAULTS = {
     # benchmarks/mnist.py's recipe (chosen by its search on validation only); up
     # to MNIST_EPOCHS epochs, stopping when the validation loss has not improved
     # for 2, with as many workers as cores (up to MAX_AUTO_WORKERS)
-    "mnist": {"layers": [128], "epochs": 6, "batch_size": 400, "lr": 0.01, "decay": 5e-3,
+    "mnist": {"layers": [128], "epochs": 6, "batch_size": 400, "lr": 0.01, "decay": 1e-3,
               "patience": 2, "workers": "auto"},
     "csv": {"epochs": 500, "patience": 50},
 }
