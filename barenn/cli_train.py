@@ -194,8 +194,8 @@ DEFAULTS = {
     "sinc": {"layers": [32, 32], "epochs": 300, "lr": 0.005, "batch_size": 32, "patience": 50},
     "digits": {"epochs": 15, "batch_size": 64},
     # benchmarks/mnist.py's recipe (chosen by its search on validation only); up
-    # to MNIST_EPOCHS epochs, stopping when the validation loss has not improved
-    # for 2, with as many workers as cores (up to MAX_AUTO_WORKERS)
+    # to 6 epochs, stopping when the validation loss has not improved for 2, with
+    # as many workers as cores (up to MAX_AUTO_WORKERS)
     "mnist": {"layers": [128], "epochs": 6, "batch_size": 400, "lr": 0.01, "decay": 1e-3,
               "patience": 2, "workers": "auto"},
     "csv": {"epochs": 500, "patience": 50},
