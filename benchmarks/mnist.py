@@ -54,14 +54,20 @@ benchmarks/mnist.py --search`` does over these CANDIDATES.
       a width of 100 saves only about 9 % of the CPU (the parent's share and the
       validation do not shrink) and loses 0.4 % accuracy.
 
-The chosen recipe, confirmed once with the default command (3.12.1, 2 workers):
-validation accuracy by epoch 0.9558 0.9672 0.9702 0.9712; epoch 4 kept; TEST
-accuracy 0.9757 (the test files read once, at the end); 358 s wall at load 1.9
-rising to 4.9, 353 CPU s in all (75-92 CPU s an epoch, higher as the load rose).
-On a quiet machine an epoch is about 72 CPU s of workers (36 s wall with 2) plus
-the parent's ~7 s (138 steps of Adam over 101,770 numbers, summing and packing),
-so the 4 epochs, the reading and the test come to roughly 170-185 s: the 180 s
-target sits inside that estimate, not measured on a quiet machine (none was).
+The chosen recipe with the default command (3.12.1, 2 workers), run twice: the
+same numbers both times (everything is seeded): validation accuracy by epoch
+0.9558 0.9672 0.9702 0.9712; epoch 4 kept; TEST accuracy 0.9757 (the test files
+read once, at the end of each run).
+
+    load at start/end   s/epoch wall   CPU s/epoch   total wall   total CPU
+      1.12 / 1.72       38.1-39.8 *      66.6-69.1     177.4 s      275.5 s
+      1.86 / 4.86       75.6-94.1        74.7-92.6     358.2 s      353.0 s
+
+    * one epoch of the first row met another job: 55.5 s. The load at start was
+      falling from this session's earlier runs; the run's own parent and two
+      workers count about 2 in the load average. Wall per epoch is about
+      (CPU - parent) / 2 + parent: 2 workers at ~30 CPU s each, the parent ~7 s
+      (138 steps of Adam over 101,770 numbers, summing and packing).
 
 Earlier measurements (recipe batch 400, Adam lr 0.01, decay 5e-3, up to 8 epochs):
 
