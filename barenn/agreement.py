@@ -9,7 +9,8 @@ the non-zero terms only), never compute something else.
 
 The rows cover ``dot`` on shapes chosen to reach every kernel (inner sizes 1-3,
 dense rows, mostly-zero rows, rows of zeros in either matrix), the fused
-products, a Dense layer's forward and backward, the backward pass of a network
+products, a Dense layer's forward and backward, each optimizer's step on flat
+lists, the backward pass of a network
 through each activation and loss, a whole training step on the spiral and on
 MNIST-shaped sparse input, a 20-epoch ``fit``, and the scalar engine's ``MLP`` with
 one node per weighted sum against its per-operation graph.
@@ -23,13 +24,14 @@ from barenn.activations import Linear, ReLU, Sigmoid, Softmax, Tanh
 from barenn.checks import check_int, describe
 from barenn.autograd import Value
 from barenn.datasets import moons, spiral
-from barenn.fast import matrix as fast_matrix, training as fast
+from barenn.fast import matrix as fast_matrix, optimizers as fast_optimizers, training as fast
 from barenn.layers import Dense, Dropout
 from barenn.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanAbsoluteError, MeanSquaredError
 from barenn.mlp import MLP
 from barenn.network import Network
-from barenn.optimizers import SGD, Adam
+from barenn.optimizers import SGD, AdaGrad, Adam, RMSProp
 from barenn.rng import make_rng
+from barenn.saving import optimizer_state_dict
 
 __all__ = ["TOLERANCE", "AgreementRow", "largest_relative_difference", "fast_check_rows"]
 
@@ -102,6 +104,9 @@ DOT_CASES = [
     ("dot, inner size 2", (9, 2, 64), 0.0, 0.0),
     ("dot, inner size 3", (9, 3, 8), 0.0, 0.0),
     ("dot, dense rows", (12, 40, 20), 0.0, 0.0),
+    ("dot, 3 columns and rows of zeros (a last layer's weight gradient)", (12, 40, 3), 0.0, 0.3),
+    ("dot, 2 columns", (12, 40, 2), 0.0, 0.0),
+    ("dot, 1 column", (12, 40, 1), 0.0, 0.0),
     ("dot, 80 % zeros per row (sparse kernel)", (12, 64, 24), 0.8, 0.0),
     ("dot, rows of zeros in the left matrix", (12, 40, 20), 0.0, 0.5),
     ("dot, rows of zeros in the right matrix", (12, 40, 20), 0.0, 0.0),
@@ -168,6 +173,40 @@ NETWORK_CASES = [
 def _twin_networks(build):
     """Two networks with equal weights (``build()`` twice; it must seed everything)."""
     return build(), build()
+
+
+def _optimizer_rows(seed):
+    """Each optimizer's fast step (``barenn.fast.optimizers.step``) against its own
+    ``step``: 30 steps on twin layers with the same random gradients; the new
+    parameters, every slot matrix, the iteration count and the learning rate."""
+    kinds = [("SGD", lambda: SGD(0.1, decay=1e-2)), ("SGD with momentum", lambda: SGD(0.1, momentum=0.9)),
+             ("AdaGrad", lambda: AdaGrad(0.05)), ("RMSProp", lambda: RMSProp(0.01, decay=1e-3)),
+             ("Adam", lambda: Adam(0.01, decay=5e-3))]
+    rows = []
+    for name, make in kinds:
+        rng = make_rng(f"agreement-optimizer-{seed}-{name}")
+        ref = [Dense(30, 12, rng=rng), Dense(12, 3, rng=rng)]
+        quick = [Dense(30, 12, seed=0), Dense(12, 3, seed=0)]  # weights copied below
+        for q, r in zip(quick, ref):
+            q.weights, q.biases = [row[:] for row in r.weights], [row[:] for row in r.biases]
+        ref_opt, quick_opt = make(), make()
+        for _ in range(30):
+            for q, r in zip(quick, ref):
+                r.dweights = _matrix(rng, len(r.weights), len(r.weights[0]), zeros=0.3)
+                r.dbiases = _matrix(rng, 1, len(r.biases[0]))
+                q.dweights, q.dbiases = [row[:] for row in r.dweights], [row[:] for row in r.dbiases]
+            ref_opt.step(ref)
+            fast_optimizers.step(quick_opt, quick)
+        slots = [[entry[s] for s in ("momentum", "cache") if s in entry]
+                 for entry in optimizer_state_dict(ref_opt, ref)["state"]]
+        quick_slots = [[entry[s] for s in ("momentum", "cache") if s in entry]
+                       for entry in optimizer_state_dict(quick_opt, quick)["state"]]
+        counts = [(quick_opt.iterations, quick_opt.current_learning_rate),
+                  (ref_opt.iterations, ref_opt.current_learning_rate)]
+        rows.append(_row(f"{name}, 30 steps on flat lists (barenn.fast.optimizers)",
+                         [([(q.weights, q.biases) for q in quick], [(r.weights, r.biases) for r in ref]),
+                          (quick_slots, slots), tuple(counts)]))
+    return rows
 
 
 def _network_rows(seed):
@@ -267,5 +306,5 @@ def fast_check_rows(seed=0):
     """Every "fast = reference" row (see the module docstring), inputs drawn from ``seed``."""
     check_int("fast_check_rows", "seed", seed, low=0, high=None)
     rng = make_rng(f"agreement-{seed}")
-    return (_dot_rows(rng) + _dense_rows(rng) + _network_rows(seed) + _step_rows(seed)
-            + _scalar_rows(seed))
+    return (_dot_rows(rng) + _dense_rows(rng) + _optimizer_rows(seed) + _network_rows(seed)
+            + _step_rows(seed) + _scalar_rows(seed))

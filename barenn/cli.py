@@ -382,20 +382,21 @@ def make_parser():
     p.add_argument("--activation", choices=ACTIVATIONS, default="relu")
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
     p.add_argument("--lr", type=learning_rate, default=None, help="learning rate (default per dataset)")
-    p.add_argument("--decay", type=number_in(0, 1e6), default=0.0, help="learning-rate decay")
+    p.add_argument("--decay", type=number_in(0, 1e6), default=None,
+                   help="learning-rate decay: lr / (1 + decay * step) (default 0; mnist 1e-3)")
     p.add_argument("--epochs", type=whole_number(1, MAX_EPOCHS), default=None, help="default per dataset")
     p.add_argument("--patience", type=whole_number(1, MAX_EPOCHS), default=None,
                    help="stop when the validation loss has not improved for N epochs and keep the "
                    "best weights (default: off; 50 for a CSV file)")
     p.add_argument("--batch-size", type=whole_number(1, 10 ** 8), default=None,
                    help="default: the whole set up to 1000 samples, else 64")
-    p.add_argument("--workers", type=whole_number(1, 64), default=1,
-                   help="processes sharing each batch (default 1)")
+    p.add_argument("--workers", type=whole_number(1, 64), default=None,
+                   help="processes sharing each batch (default 1; mnist: one per core, up to 4)")
     p.add_argument("--seed", type=seed_number, default=0)
     p.add_argument("--data", metavar="DIR", type=file_name,
                    help="mnist: the folder of the four IDX files (or set BARENN_MNIST)")
     p.add_argument("--limit", type=whole_number(1, 10 ** 8), default=None,
-                   help=f"mnist: training images to read (default {MNIST_TRAIN:,})")
+                   help="mnist: training images to read (default: all)")
     p.add_argument("--test-limit", type=whole_number(1, 10 ** 8), default=None,
                    help="mnist: test images to score (default: all of the test file)")
     p.add_argument("--save", metavar="MODEL.json", type=file_name, help="save the trained model as JSON "

@@ -342,13 +342,13 @@ def sumprod(u, v):
     """
     try:
         return _sumprod_kernel(u, v)
-    except (TypeError, ValueError, OverflowError):
+    except (TypeError, ValueError, OverflowError) as error:
         check_vector("sumprod", "first vector", u)
         check_vector("sumprod", "second vector", v)
         if len(u) != len(v):
             raise ShapeError(f"sumprod: the vectors have {len(u)} and {len(v)} numbers; "
                              "they must have the same length") from None
-        raise
+        raise TypeError(f"sumprod: these numbers cannot be multiplied and added ({error})") from None
 
 
 def _sum_map_mul(u, v):

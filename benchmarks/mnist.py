@@ -5,7 +5,7 @@ validation part (--validation, default 5,000). The network trains on the
 training part in ONE ``fit`` call (so one worker pool for the whole run: no
 re-spawn, no re-sending the data); after every epoch ``on_epoch`` measures the
 validation part and prints a row. The recipe (batch size, Adam's learning rate
-and decay) is fixed before the run, by ``--search`` on the validation part; the
+and decay, hidden width) is fixed before the run, by ``--search`` on the validation part; the
 number of epochs is chosen during the run, on the validation part only: training
 stops when the validation accuracy reaches --stop-at, or has not improved for
 --patience epochs, or after --max-epochs, and the weights of the best validation
@@ -18,9 +18,9 @@ The table: epoch, wall seconds since the start, wall and CPU seconds of the
 epoch (CPU: parent plus workers, from /proc; wall far above CPU / workers means
 other programs shared the cores), training loss, validation accuracy.
 
-    python benchmarks/mnist.py [--workers 2] [--validation 5000] [--max-epochs 8]
+    python benchmarks/mnist.py [--workers 2] [--validation 5000] [--max-epochs 4]
                                [--stop-at 0.98] [--patience 2] [--batch-size 400]
-                               [--learning-rate 0.01] [--decay 5e-3] [--search]
+                               [--learning-rate 0.01] [--decay 1e-3] [--search]
 
 --search trains each candidate recipe in CANDIDATES for --search-epochs epochs on
 the training part (optionally on --limit images only) and ranks them by their best
@@ -29,9 +29,47 @@ validation accuracy; it never reads the test files.
 The MNIST files are read from --data, else ../shared/datasets/mnist next to the
 repository; where they are absent the benchmark says so and exits with status 0.
 
-Measured on the project's 2-core machine (AMD EPYC, KVM), shared with other jobs.
-Commands: python benchmarks/mnist.py --workers W [--max-epochs 1]; defaults batch
-400, Adam lr 0.01, decay 5e-3, seed 1, 5,000 images held out. CPU = parent + workers.
+Measured on the project's 2-core machine (AMD EPYC, KVM), shared with other jobs
+(3 other agents: the load average was rarely below 2). CPU = parent + workers.
+
+The recipe search (issue 22), validation only: each candidate trained 2 epochs on
+the 55,000 training images (2 workers, CPython 3.12.1, seed 1) and was scored on
+the 5,000 held out; nothing read the test files. Commands: /tmp drivers calling
+this file's ``train_on_validation`` with each recipe, as ``python
+benchmarks/mnist.py --search`` does over these CANDIDATES.
+
+    batch   lr     decay  hidden   val epoch 1  val epoch 2   CPU s (2 epochs)  load
+     400   0.01    5e-3    128       0.9514       0.9642          164          2.8-4.6
+     200   0.005   2e-3    128       0.9562       0.9652          211          4.6-4.5
+     400   0.005   1e-3    128       0.9444       0.9586          160          3.5-4.1
+     400   0.01    1e-3    128       0.9558       0.9672   *      152          4.1-2.6
+     256   0.004   1e-3    128       0.9526       0.9602          177          2.6-3.1
+     400   0.02    2e-3    128       0.9592       0.9654          146          2.6-4.0
+     400   0.01    1e-3    100       0.9518       0.9628          139          4.0-4.1
+     400   0.02    2e-3    100       0.9548       0.9596          139          4.1-3.4
+
+    * chosen (best after 2 epochs). The old default (first row) lowers the rate
+      five times faster (lr / (1 + 5e-3 t): 0.0027 after 4 epochs of 138 steps,
+      against 0.0065); half the rate, or batches of 200-256, learn less per epoch;
+      a width of 100 saves only about 9 % of the CPU (the parent's share and the
+      validation do not shrink) and loses 0.4 % accuracy.
+
+The chosen recipe with the default command (3.12.1, 2 workers), run twice: the
+same numbers both times (everything is seeded): validation accuracy by epoch
+0.9558 0.9672 0.9702 0.9712; epoch 4 kept; TEST accuracy 0.9757 (the test files
+read once, at the end of each run).
+
+    load at start/end   s/epoch wall   CPU s/epoch   total wall   total CPU
+      1.12 / 1.72       38.1-39.8 *      66.6-69.1     177.4 s      275.5 s
+      1.86 / 4.86       75.6-94.1        74.7-92.6     358.2 s      353.0 s
+
+    * one epoch of the first row met another job: 55.5 s. The load at start was
+      falling from this session's earlier runs; the run's own parent and two
+      workers count about 2 in the load average. Wall per epoch is about
+      (CPU - parent) / 2 + parent: 2 workers at ~30 CPU s each, the parent ~7 s
+      (138 steps of Adam over 101,770 numbers, summing and packing).
+
+Earlier measurements (recipe batch 400, Adam lr 0.01, decay 5e-3, up to 8 epochs):
 
     python  workers  load at start  s/epoch wall  CPU s/epoch  epochs  val acc  TEST   total
     3.12.1     2        1.56            47.9          72.2       1 *   0.9514  0.9557  52 s
@@ -40,21 +78,19 @@ Commands: python benchmarks/mnist.py --workers W [--max-epochs 1]; defaults batc
     3.12.1     2        5.69 (4.5-8.7)  131-401       110-144    8     0.9760  0.9764  32.2 min
     3.12.1     2        0.51 (0.5-2.5)  52-89         82-101     8     0.9760  0.9764  9.5 min
 
-    * --max-epochs 1: speed only. The full run (last row, the default command) was
-      made under a load average of 4.5-8.7 on the 2 cores; its validation accuracy by
-      epoch: 0.9514 0.9642 0.9708 0.9694 0.9730 0.9740 0.9752 0.9760, so it ran all
-      8 epochs (0.98 never reached, no 2 epochs without progress) and kept epoch 8.
-      The second full run, started at load 0.51, met other jobs again (load up to 2.5):
-      the same numbers, 569 s in all, 52-53 s for the epochs that ran alone.
+    * --max-epochs 1: speed only. The full runs gave the validation accuracy by
+      epoch 0.9514 0.9642 0.9708 0.9694 0.9730 0.9740 0.9752 0.9760 and kept epoch 8.
 
-At the quiet rate (47.9 s an epoch, 3.12, 2 workers), the 8 epochs take about 6.5
-minutes with the reading and the test: 97.6 % on the test set, but not the 3-minute
-target. One process on the first 5,000 images (cProfile; CPU s, before -> after this
-issue's kernel): 3.12 6.63 -> 4.96, 3.11 19.6 -> 17.5; what is left is math.sumprod
-(3.12) or sum(map(mul)) (3.11) over the non-zero pixels, about 60 %, the gathering
-of the rows they face, about 25 %, and the parent's Adam step, about 10 %. With 2
-workers the parent's part (Adam, summing and packing ~100,000 numbers a step) is
-about 12 s of the 47.9: wall = 72 CPU s / 2 + 12.
+Where a worker's time goes (one process, 200-image parts as with 2 workers and
+batches of 400, CPU time per image, 3.12, load 5): the first layer's forward
+(the sparse rows of pixels against 784x128 weights) 45 %, its weight gradient
+45 %, everything else (reading the rows, the second layer, the ReLU, transposes)
+10 %. Inside the first layer, math.sumprod over the non-zero pixels is about 60 %
+of the time (about 10 ns a multiply-add, the floor of any stdlib reduction here),
+gathering the weight rows they face (itemgetter + zip) about 25 %. The parent's
+Adam step over 101,770 numbers is ~30 ms a step in list comprehensions, row by row
+or flat (barenn.fast.optimizers: 32.6 against 32.9 ms); summing the workers'
+gradients and packing the weights add ~10 ms.
 
 lessons/12_mnist.py (no --quick) uses the same split, seeds and stopping rule: it
 gave the same validation row and the same 97.64 % on the test set, in 668 s (3.12,
@@ -88,15 +124,21 @@ from barenn.sources import take_rows
 
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "mnist"
 
-Recipe = namedtuple("Recipe", "batch_size learning_rate decay")
-Recipe.__doc__ = "What --search chooses: the batch size and Adam's schedule lr / (1 + decay * step)."
+Recipe = namedtuple("Recipe", "batch_size learning_rate decay hidden", defaults=(None,))
+Recipe.__doc__ = ("What --search chooses: the batch size, Adam's schedule lr / (1 + decay * step) "
+                  "and the hidden width (None: --hidden).")
 
-# The candidates --search compares on the validation part.
+# The candidates --search compares on the validation part (the table in the
+# docstring gives what each reached in 2 epochs).
 CANDIDATES = [
     Recipe(400, 0.01, 5e-3),
     Recipe(200, 0.005, 2e-3),
-    Recipe(200, 0.01, 5e-3),
-    Recipe(600, 0.015, 5e-3),
+    Recipe(400, 0.005, 1e-3),
+    Recipe(400, 0.01, 1e-3),
+    Recipe(256, 0.004, 1e-3),
+    Recipe(400, 0.02, 2e-3),
+    Recipe(400, 0.01, 1e-3, hidden=100),
+    Recipe(400, 0.02, 2e-3, hidden=100),
 ]
 
 
@@ -107,14 +149,14 @@ def options(argv):
     parser.add_argument("--workers", default="2", help="comma-separated worker counts to run")
     parser.add_argument("--validation", type=int, default=5000,
                         help="training images held out to choose the recipe and the epochs")
-    parser.add_argument("--max-epochs", type=int, default=8)
+    parser.add_argument("--max-epochs", type=int, default=4)
     parser.add_argument("--stop-at", type=float, default=0.98,
                         help="stop once the validation accuracy reaches this")
     parser.add_argument("--patience", type=int, default=2,
                         help="stop after this many epochs without a better validation accuracy")
     parser.add_argument("--batch-size", type=int, default=400)
     parser.add_argument("--learning-rate", type=float, default=0.01)
-    parser.add_argument("--decay", type=float, default=5e-3,
+    parser.add_argument("--decay", type=float, default=1e-3,
                         help="Adam's learning rate at step t is lr / (1 + decay * t)")
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--seed", type=int, default=1)
@@ -179,6 +221,8 @@ def split_validation(images, labels, size, seed):
 
 
 def build(recipe, pixels, hidden, seed):
+    """The 784-hidden-10 network (the recipe's width if it names one, else ``hidden``)."""
+    hidden = recipe.hidden or hidden
     return Network([Dense(pixels, hidden, init="he", seed=seed), ReLU(),
                     Dense(hidden, 10, init="he", seed=seed + 1), Softmax()],
                    loss=CategoricalCrossEntropy(),
@@ -257,11 +301,15 @@ def choose_recipe(candidates, train, validation, workers, epochs, pixels, hidden
     results = []
     for recipe in candidates:
         network = build(recipe, pixels, hidden, seed)
-        epoch, val, _ = train_on_validation(network, recipe, train, validation, workers, epochs,
-                                            seed=seed)
+        started = cpu_seconds()
+        epoch, val, rows = train_on_validation(network, recipe, train, validation, workers, epochs,
+                                               seed=seed)
         results.append((recipe, epoch, val))
+        by_epoch = " ".join(f"{row['validation']:.4f}" for row in rows)
         report(f"  batch {recipe.batch_size:>4}  lr {recipe.learning_rate:<6g} decay "
-               f"{recipe.decay:<6g}  best validation accuracy {val:.4f} (epoch {epoch})")
+               f"{recipe.decay:<6g} hidden {recipe.hidden or hidden:>4}  validation accuracy by "
+               f"epoch {by_epoch}; best {val:.4f} (epoch {epoch}); "
+               f"{cpu_seconds() - started:.0f} CPU s")
     chosen = max(results, key=lambda r: r[2])[0]  # max keeps the first of equals
     return chosen, results
 
@@ -334,7 +382,7 @@ def main(argv=None):
         best, _ = choose_recipe(CANDIDATES, (X, y), (X_val, y_val), chosen.workers[0],
                                 chosen.search_epochs, images.pixels, chosen.hidden, chosen.seed)
         print(f"chosen: --batch-size {best.batch_size} --learning-rate {best.learning_rate:g} "
-              f"--decay {best.decay:g}")
+              f"--decay {best.decay:g} --hidden {best.hidden or chosen.hidden}")
         return 0
     header(chosen, recipe)
     for workers in chosen.workers:

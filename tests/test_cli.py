@@ -336,3 +336,33 @@ def test_idx_folders_with_other_image_sizes(tmp_path):
     write_idx(other, "test", [[0] * 16], [1], side=4)
     mismatch = run("train", "mnist", "--data", str(other), "--epochs", "1", "--quiet")
     assert mismatch.returncode == 2 and "the training images are 3x3 but the test images 4x4" in mismatch.stderr
+
+
+def test_mnist_defaults_use_every_image_and_stop_on_validation(tmp_path, capsys, monkeypatch):
+    from barenn import cli_train
+    from fake_mnist import write_idx as write_fake
+
+    write_fake(tmp_path, "train", 120, seed=1)
+    write_fake(tmp_path, "test", 20, seed=2)
+    # a small cap, to see it at work on a small folder (MNIST's 60,000 hold out 5,000)
+    monkeypatch.setattr(cli_train, "MNIST_VALIDATION", 8)
+    monkeypatch.setattr(cli_train, "auto_workers", lambda: 2)
+    assert cli.main(["train", "mnist", "--data", str(tmp_path), "--epochs", "2", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "mnist: 112 training, 8 validation and 20 test samples, 784 features" in out
+    settings = cli_train.DEFAULTS["mnist"]
+    assert (f"training for up to 2 epochs (stopping when the validation loss has not improved "
+            f"for {settings['patience']} epochs), batch size {settings['batch_size']}, "
+            f"2 worker processes") in out
+
+
+def test_auto_workers_follow_the_cores_within_bounds(monkeypatch):
+    from barenn import cli_train
+
+    for cores, expected in [(1, 1), (2, 2), (3, 3), (16, cli_train.MAX_AUTO_WORKERS)]:
+        monkeypatch.setattr(cli_train.os, "sched_getaffinity", lambda pid: set(range(cores)),
+                            raising=False)
+        assert cli_train.auto_workers() == expected
+    monkeypatch.delattr(cli_train.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(cli_train.os, "cpu_count", lambda: None)
+    assert cli_train.auto_workers() == 1

@@ -14,12 +14,13 @@ from barenn import matrix as barenn_matrix
 from barenn.activations import ReLU, Softmax
 from barenn.datasets import spiral
 from barenn import agreement
-from barenn.fast import training
+from barenn.fast import optimizers as fast_optimizers, training
 from barenn.fast import matrix as fast_matrix
 from barenn.layers import Dense, Dropout
 from barenn.losses import CategoricalCrossEntropy
 from barenn.network import Network, reference_by_default
 from barenn.optimizers import SGD, Adam
+from barenn.saving import optimizer_state_dict
 
 TOL = agreement.TOLERANCE
 
@@ -217,3 +218,59 @@ def test_a_first_layer_on_mnist_shaped_input_equals_the_reference():
         q = fast.train_step(quick, X[start:start + 20], y[start:start + 20])
         assert rel((q.data_loss, q.output), (r.data_loss, r.output)) <= TOL
     assert rel(weights(quick), weights(ref)) <= TOL
+
+
+# --- barenn.fast.optimizers: the flat step and what it leaves to the reference ----------
+
+def _twin_dense(seed=4):
+    a, b = Dense(6, 5, seed=seed), Dense(6, 5, seed=seed)
+    for layer in (a, b):
+        layer.dweights = [[0.1 * (i - j) for j in range(5)] for i in range(6)]
+        layer.dbiases = [[0.05 * j for j in range(5)]]
+    return a, b
+
+
+def test_a_flat_step_leaves_what_the_reference_step_leaves():
+    ref_layer, fast_layer = _twin_dense()
+    ref_opt, fast_opt = Adam(0.01, decay=1e-2), Adam(0.01, decay=1e-2)
+    for _ in range(3):
+        ref_opt.step([ref_layer])
+        fast_optimizers.step(fast_opt, [fast_layer])
+    assert rel((fast_layer.weights, fast_layer.biases), (ref_layer.weights, ref_layer.biases)) <= TOL
+    assert (fast_opt.iterations, fast_opt.current_learning_rate) == (3, ref_opt.current_learning_rate)
+    saved_ref, saved_fast = optimizer_state_dict(ref_opt, [ref_layer]), optimizer_state_dict(fast_opt, [fast_layer])
+    assert rel([e["cache"] for e in saved_fast["state"]], [e["cache"] for e in saved_ref["state"]]) <= TOL
+    # new matrices, as the reference makes: a matrix kept from before is unchanged
+    kept, copy = fast_layer.weights, [r[:] for r in fast_layer.weights]
+    fast_optimizers.step(fast_opt, [fast_layer])
+    assert fast_layer.weights is not kept and kept == copy
+
+
+def test_a_replaced_step_or_a_subclass_is_left_to_the_optimizer():
+    layer, _ = _twin_dense()
+    opt = SGD(0.1)
+    calls = []
+    opt.step = lambda layers: calls.append(layers)
+    fast_optimizers.step(opt, [layer])
+    assert calls == [[layer]]
+
+    class Halving(SGD):
+        def update(self, weights, dweights, state):
+            return [[w / 2 for w in r] for r in weights]
+
+    before = [r[:] for r in layer.weights]
+    fast_optimizers.step(Halving(0.1), [layer])
+    assert layer.weights == [[w / 2 for w in r] for r in before]
+
+
+def test_a_bad_gradient_gets_the_reference_error_and_changes_nothing():
+    layer, _ = _twin_dense()
+    before = [r[:] for r in layer.weights]
+    opt = Adam(0.01)
+    layer.dweights[2][3] = "x"
+    with pytest.raises(TypeError, match="Adam"):
+        fast_optimizers.step(opt, [layer])
+    assert layer.weights == before and opt.iterations == 0
+    layer.dweights = None
+    with pytest.raises(Exception, match="no gradient for weights"):
+        fast_optimizers.step(opt, [layer])

@@ -85,7 +85,6 @@ NAMING_EXEMPT_PREFIXES = (
     "lesson.",                                                        # lessons owner
 )
 NAMING_EXEMPT = {
-    "matrix.sumprod",          # math.sumprod itself on Python 3.12+: a raw kernel
     "matrix.apply",            # the error is the user's function's own
     "saving.layer_from_dict",  # its LoadError is re-raised by network_from_dict naming the file
     "saving.preprocessing_from_dict",  # the same

@@ -588,7 +588,7 @@ def test_small_inner_dot_transposed_names_a_non_number_of_its_right_matrix():
                                      f"but row 2, column 1 is {describe(bad)}")
 
 
-@pytest.mark.parametrize("n, k, m", [(9, 4, 3), (6, 17, 15), (5, 30, 16), (8, 64, 40), (3, 150, 20)])
+@pytest.mark.parametrize("n, k, m", [(9, 4, 1), (7, 6, 2), (9, 4, 3), (6, 17, 15), (5, 30, 16), (8, 64, 40), (3, 150, 20)])
 def test_dense_and_sparse_kernels_agree_with_the_triple_loop(reduction, path, n, k, m):
     rng = random.Random(n * 10007 + k * 101 + m)
     b = random_matrix(rng, k, m)

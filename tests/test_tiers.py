@@ -20,7 +20,8 @@ from barenn.network import Network
 from barenn.optimizers import Adam
 
 ROOT = pathlib.Path(barenn.__file__).parent
-FAST_MODULES = ["barenn.fast", "barenn.fast.matrix", "barenn.fast.training", "barenn.fast.parallel"]
+FAST_MODULES = ["barenn.fast", "barenn.fast.matrix", "barenn.fast.training", "barenn.fast.parallel",
+                "barenn.fast.optimizers", "barenn.fast.scalar"]
 
 
 class FastTierCalled(AssertionError):

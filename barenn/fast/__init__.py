@@ -11,6 +11,9 @@ package holds what makes training fast:
 * ``barenn.fast.training``: ``forward``, ``backward`` and ``train_step`` for a
   Network (Dense forward in one pass, ReLU + Dense backward fused, no dinputs for
   the first layer);
+* ``barenn.fast.optimizers``: ``step(optimizer, layers)``, the four optimizers'
+  update rules over each parameter as one flat list (``step_flat`` for a
+  gradient that is flat already, as a ``GradientPool`` has it);
 * ``barenn.fast.parallel``: ``GradientPool``, worker processes that share each batch;
 * ``barenn.fast.scalar``: a scalar neuron's weighted sum as one graph node.
 

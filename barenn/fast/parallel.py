@@ -15,8 +15,9 @@ second process. ``Network.fit(..., workers=2)`` uses a ``GradientPool``:
 4. the parent adds the weighted gradients up in worker order: the gradient of
    the mean loss over the whole batch, what one process computes on the whole
    batch, up to rounding;
-5. the parent's optimizer takes one step with that gradient, and the new
-   weights go out with the next batch.
+5. the parent's optimizer takes one step with that gradient (on flat lists,
+   ``barenn.fast.optimizers.step_flat``), and the new weights go out with the
+   next batch.
 
 The optimizer and its state live in the parent only, so saving, resuming and
 the learning-rate schedule are the same as without workers.
@@ -47,6 +48,7 @@ from operator import add
 from multiprocessing.connection import wait
 
 from barenn.checks import TrainingDiverged, check_int, check_loss, check_type, describe
+from barenn.fast.optimizers import step_flat
 from barenn.fast.training import backward, forward
 from barenn.layers import Dropout
 from barenn.sources import take_rows
@@ -402,12 +404,15 @@ class GradientPool:
             raise TrainingDiverged(f"a number overflowed ({overflow})")
         reg_loss = network.regularization_loss()
         check_loss(loss, reg_loss)
-        offset = 0
+        gradients, offset = [], 0
         for (layer, name), (rows, cols) in zip(self.parameters, self.shapes):
-            setattr(layer, "d" + name, [total[offset + i * cols: offset + (i + 1) * cols]
-                                        for i in range(rows)])
+            gradient = total[offset: offset + rows * cols]
+            # the matrices too, as the step in one process leaves them (cheap: slices)
+            setattr(layer, "d" + name, [gradient[i: i + cols] for i in range(0, rows * cols, cols)])
+            gradients.append(gradient)
             offset += rows * cols
-        network.optimizer.step(network.trainable_layers())
+        # The update on the flat gradients (fast tier): no matrices to flatten again.
+        step_flat(network.optimizer, self.parameters, gradients)
         return loss, reg_loss, hits, count
 
     def _draw_masks(self, parts):

@@ -15,7 +15,9 @@ same four parts and returns the same figures (within rounding, checked by
   (``relu_backward_through``): the products the ReLU would zero are never made;
 * the first layer with parameters computes no dinputs: nothing uses the
   gradient with respect to the data, and for 784 pixels it is the costliest
-  product of a step.
+  product of a step;
+* the optimizer updates each parameter as one flat list
+  (``barenn.fast.optimizers.step``).
 
 Layers it does not know (custom ones) go through their own methods, as in the
 reference. It reads the network only through public names.
@@ -36,6 +38,7 @@ from barenn.checks import (
     entry_error,
 )
 from barenn.fast.matrix import dot, dot_add_row, dot_transposed, dot_transposed_where
+from barenn.fast.optimizers import step as optimizer_step
 from barenn.history import TrainStep
 from barenn.layers import Dense, add_penalty_slope
 from barenn.losses import EPSILON
@@ -242,5 +245,5 @@ def train_step(network, X_batch, y_batch):
     reg_loss = network.regularization_loss()
     check_loss(data_loss, reg_loss)
     backward_layers(network.backward_layers(), dvalues)
-    network.optimizer.step(network.trainable_layers())
+    optimizer_step(network.optimizer, network.trainable_layers())
     return TrainStep(data_loss, reg_loss, output)
