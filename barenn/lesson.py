@@ -32,6 +32,7 @@ them to the argparse parser (read back from ``lesson.args``). ``--help`` lists t
 """
 
 import argparse
+import builtins
 import math
 import os
 import sys
@@ -97,12 +98,13 @@ class Picture:
 
 
 def _display(picture):
-    """Show ``picture`` in the notebook (IPython's display), if there is one."""
-    try:
-        from IPython.display import display
-    except ImportError:  # a plain Python running notebook cells: the line said where it is
-        return
-    display(picture)
+    """Show ``picture`` in the notebook, if there is one. A Jupyter (IPython) kernel
+    puts ``display`` among the builtins, so nothing outside the standard library is
+    imported; a plain Python running notebook cells has none (the line said where
+    the picture is)."""
+    display = getattr(builtins, "display", None)
+    if callable(display):
+        display(picture)
 
 
 def _is_number(x):

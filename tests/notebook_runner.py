@@ -5,7 +5,7 @@
 Every code cell runs in one fresh namespace (``__name__ == "__main__"``), its source
 registered with linecache as IPython does (so ``inspect.getsource`` finds functions
 defined in a cell). What a cell prints is captured; a cell's last expression, when not
-None, is kept apart as its result (Jupyter's ``Out[n]``); ``IPython.display.display``
+None, is kept apart as its result (Jupyter's ``Out[n]``); the kernel's ``display``
 is a stand-in that records the SVG or HTML of what it is given. The run stops at the
 first exception: ``LessonEnded`` (a lesson's early end) and ``SystemExit`` give the
 status, anything else status 1 and its traceback.
@@ -16,17 +16,18 @@ RESULT.json: {"status", "error", "cells": [{"kind", "type", "text"}], "pictures"
 """
 
 import ast
+import builtins
 import contextlib
 import io
 import json
 import linecache
 import sys
 import traceback
-import types
 
 
 def install_display(pictures, current):
-    """A stand-in ``IPython.display`` that records what it is asked to show."""
+    """A stand-in for the ``display`` a Jupyter kernel puts among the builtins: it
+    records what it is asked to show."""
     def display(*objects):
         for obj in objects:
             for method, mime in (("_repr_svg_", "image/svg+xml"), ("_repr_html_", "text/html")):
@@ -38,12 +39,7 @@ def install_display(pictures, current):
                     break
             else:
                 print(repr(obj))
-    package = types.ModuleType("IPython")
-    module = types.ModuleType("IPython.display")
-    module.display = display
-    package.display = module
-    sys.modules["IPython"] = package
-    sys.modules["IPython.display"] = module
+    builtins.display = display
 
 
 def run_cell(source, name, namespace):

@@ -11,6 +11,7 @@ differ from run to run). Lesson 12 reads a tiny MNIST-format folder made here.
 With Jupyter's nbformat installed, every file is also checked against its schema.
 """
 
+import builtins
 import json
 import os
 import re
@@ -150,8 +151,6 @@ def test_a_bad_out_is_one_line_and_status_2(tmp_path):
 
 
 def test_wrote_returns_a_picture_and_notebook_mode_shows_it(tmp_path, monkeypatch, capsys):
-    import types
-
     from barenn import lesson as helper
 
     svg = tmp_path / "x.svg"
@@ -160,10 +159,7 @@ def test_wrote_returns_a_picture_and_notebook_mode_shows_it(tmp_path, monkeypatc
     picture = terminal.wrote(svg)
     assert picture._repr_svg_().startswith("<svg") and picture._repr_html_() is None
     shown = []
-    display = types.ModuleType("IPython.display")
-    display.display = shown.append
-    monkeypatch.setitem(sys.modules, "IPython", types.ModuleType("IPython"))
-    monkeypatch.setitem(sys.modules, "IPython.display", display)
+    monkeypatch.setattr(builtins, "display", shown.append, raising=False)
     monkeypatch.setattr(helper, "_in_notebook", False)
     helper.notebook_mode()
     notebook = helper.Lesson("T", ["--step"])
